@@ -1,0 +1,3 @@
+from brief.cli import main
+
+main()

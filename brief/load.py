@@ -1,0 +1,532 @@
+"""Read a brief's YAML (and its CSL-JSON, CSL-YAML and BibTeX source files) into the model.
+
+Every node's position is kept, so that validation failures and later checks can be reported at
+the line and column where the user wrote the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from brief.diagnostics import BriefError, Diagnostic, Location, did_you_mean, error
+from brief.model import (
+    BLOCK_KINDS,
+    CSL_TYPES,
+    Brief,
+    NodePath,
+    Organisation,
+    Author,
+    Claim,
+    Quote,
+    Text,
+    ListBlock,
+    Section,
+    Recommendation,
+)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+SOURCE_FILE_SUFFIXES = (".json", ".yaml", ".yml", ".bib", ".bibtex")
+
+
+@dataclass
+class SourceMap:
+    """Where each node of a brief was written: path in the tree -> location in a file."""
+
+    brief_file: str
+    values: dict[NodePath, Location] = field(default_factory=dict)
+    keys: dict[NodePath, Location] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # file as shown -> its text
+
+    def value(self, path: NodePath) -> Location:
+        """The location of the value at `path`, or of its nearest located ancestor."""
+        return self._nearest(self.values, path)
+
+    def key(self, path: NodePath) -> Location:
+        """The location of the key that names `path` (falls back to its value)."""
+        return self.keys.get(tuple(path)) or self.value(path)
+
+    def within(self, path: NodePath, text: str, offset: int) -> Location:
+        """The location of character `offset` of the text value at `path`.
+
+        Works for plain, quoted and block scalars alike: the n-th occurrence of the word at
+        `offset` in the value is looked up in the file, from where the value starts.
+        """
+        start = self.value(path)
+        source = self.texts.get(start.path)
+        word = re.match(r"-?@?[^\s,;\]]*", text[offset:]).group(0)
+        if source is None or not word:
+            return start
+        occurrence = text.count(word, 0, offset)
+        lines = source.splitlines(keepends=True)
+        position = sum(len(line) for line in lines[: start.line - 1]) + start.column - 1
+        for _ in range(occurrence + 1):
+            found = source.find(word, position)
+            if found < 0:
+                return start
+            position = found + 1
+        line = source.count("\n", 0, found) + 1
+        return Location(start.path, line, found - (source.rfind("\n", 0, found) + 1) + 1)
+
+    def _nearest(self, table: dict[NodePath, Location], path: NodePath) -> Location:
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            path = path[:-1]
+        return table.get((), Location(self.brief_file))
+
+
+@dataclass
+class LoadedBrief:
+    """A validated brief with the map back to its source text."""
+
+    brief: Brief
+    where: SourceMap
+    path: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_brief(path: Path) -> LoadedBrief:
+    """Read and validate a brief; raise BriefError with every problem found."""
+    shown = display_path(path)
+    where = SourceMap(shown)
+    data = _read_yaml(path, shown, where, ())
+    if not isinstance(data, dict):
+        raise BriefError([error(
+            Location(shown), "a brief is a YAML mapping of keys such as `title` and `summary`",
+            "start from `brief new` or from the example in briefs/",
+        )])
+    problems: list[Diagnostic] = []
+    if "sources" in data:
+        data["sources"] = _expand_sources(data["sources"], path.parent, where, problems)
+    try:
+        brief = Brief.model_validate(data)
+    except ValidationError as failure:
+        problems += [_diagnostic(item, data, where) for item in failure.errors()]
+        raise BriefError(problems) from None
+    if problems:
+        raise BriefError(problems)
+    return LoadedBrief(brief, where, path)
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+def _yaml_parser() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    # Dates stay text, so that the model reports a bad one in its own words.
+    constructors = yaml.constructor.yaml_constructors
+    constructors["tag:yaml.org,2002:timestamp"] = constructors["tag:yaml.org,2002:str"]
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
+    at = at or Location(shown)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefError([error(at, f"file not found: {shown}")]) from None
+    except IsADirectoryError:
+        raise BriefError([error(at, f"{shown} is a folder, not a file")]) from None
+    except OSError as failure:
+        raise BriefError([error(at, f"cannot read {shown}: {failure.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise BriefError([error(
+            at, f"{shown} is {len(raw) // 1024} KiB; a brief file may be at most "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        )])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
+        line = raw[: failure.start].count(b"\n") + 1
+        column = failure.start - (raw.rfind(b"\n", 0, failure.start) + 1) + 1
+        raise BriefError([error(
+            Location(shown, line, column), "the file is not valid UTF-8 text",
+            "save the file as UTF-8 in your editor",
+        )]) from None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise BriefError([error(
+            Location(shown, line, column), "the file contains a NUL character",
+            "this is not a text file, or it is damaged",
+        )])
+    return text
+
+
+def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
+               at: Location | None = None) -> Any:
+    text = _read_text(path, shown, at)
+    where.texts[shown] = text
+    try:
+        tree = _yaml_parser().load(text)
+    except MarkedYAMLError as failure:
+        mark = failure.problem_mark or failure.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (failure.problem or failure.context or "invalid YAML").strip()
+        raise BriefError([error(
+            Location(shown, line, column), f"YAML syntax: {problem}", _yaml_hint(problem),
+        )]) from None
+    except YAMLError as failure:
+        raise BriefError([error(Location(shown), f"YAML syntax: {failure}")]) from None
+    counter = [0]
+    return _plain(tree, shown, where, root, 0, counter)
+
+
+def _yaml_hint(problem: str) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return "a text containing `: ` must be quoted, or written as a block with `>`"
+    if "found character '\\t'" in problem:
+        return "YAML indents with spaces, not tabs"
+    if "duplicate key" in problem:
+        return "each key may appear once in a mapping"
+    if "could not find expected ':'" in problem:
+        return "every line of a mapping is `key: value`; check the indentation"
+    return None
+
+
+def _plain(node: Any, shown: str, where: SourceMap, path: NodePath, depth: int,
+           counter: list[int]) -> Any:
+    """Turn ruamel's tree into plain dicts and lists, recording each node's position."""
+    counter[0] += 1
+    if depth > MAX_DEPTH or counter[0] > MAX_NODES:
+        line, column = _start(node)
+        reason = (f"nested more than {MAX_DEPTH} levels deep" if depth > MAX_DEPTH
+                  else f"more than {MAX_NODES} values (after expanding aliases)")
+        raise BriefError([error(
+            Location(shown, line, column), f"the brief is {reason}",
+            "a brief this large is almost certainly a mistake or a hostile file",
+        )])
+    if isinstance(node, CommentedMap):
+        result = {}
+        for key, value in node.items():
+            key_line, key_col = node.lc.key(key)
+            value_line, value_col = node.lc.value(key)
+            name = key if isinstance(key, str) else str(key)
+            child = path + (name,)
+            where.keys[child] = Location(shown, key_line + 1, key_col + 1)
+            where.values[child] = (
+                Location(shown, value_line + 1, value_col + 1)
+                if isinstance(value, (CommentedMap, CommentedSeq)) is False
+                else Location(shown, *_one_based(_start(value, (value_line, value_col))))
+            )
+            result[name] = _plain(value, shown, where, child, depth + 1, counter)
+        return result
+    if isinstance(node, CommentedSeq):
+        result_list = []
+        for index, value in enumerate(node):
+            line, column = node.lc.item(index)
+            child = path + (index,)
+            where.values[child] = Location(shown, line + 1, column + 1)
+            result_list.append(_plain(value, shown, where, child, depth + 1, counter))
+        return result_list
+    if node is None or isinstance(node, (bool, int, float)):
+        return node
+    if isinstance(node, str):
+        return str(node)
+    line, column = _start(node)
+    raise BriefError([error(
+        Location(shown, line, column), f"unsupported YAML value of type {type(node).__name__}",
+        "use plain text, numbers, lists and mappings; YAML tags such as !!python are not allowed",
+    )])
+
+
+def _start(node: Any, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    lc = getattr(node, "lc", None)
+    if lc is not None and lc.line is not None:
+        return lc.line, lc.col
+    return default
+
+
+def _one_based(position: tuple[int, int]) -> tuple[int, int]:
+    return position[0] + 1, position[1] + 1
+
+
+# --- source files -------------------------------------------------------------------------
+
+def _expand_sources(value: Any, folder: Path, where: SourceMap,
+                    problems: list[Diagnostic]) -> Any:
+    """Replace each path in `sources` by the items of that file, keeping their positions."""
+    entries = [value] if isinstance(value, str) else value
+    if not isinstance(entries, list):
+        return value
+    old_values, old_keys = dict(where.values), dict(where.keys)
+    items: list[Any] = []
+    for index, entry in enumerate(entries):
+        here = ("sources",) if isinstance(value, str) else ("sources", index)
+        at = where.value(here)
+        if not isinstance(entry, str):
+            _move(old_values, old_keys, where, here, ("sources", len(items)))
+            items.append(entry)
+            continue
+        try:
+            loaded = _read_source_file(entry, folder, at, where, len(items))
+        except BriefError as failure:
+            problems.extend(failure.diagnostics)
+            continue
+        items.extend(loaded)
+    return items
+
+
+def _move(old_values: dict, old_keys: dict, where: SourceMap, old: NodePath,
+          new: NodePath) -> None:
+    """Re-key positions of an inline source whose index changed when files were expanded."""
+    for table, source in ((where.values, old_values), (where.keys, old_keys)):
+        for path, location in source.items():
+            if path[: len(old)] == old:
+                table[new + path[len(old):]] = location
+
+
+def resolve_inside(folder: Path, relative: str, at: Location, what: str) -> Path:
+    """A path named in a brief, refused unless it stays inside the brief's folder."""
+    candidate = (folder / relative).resolve()
+    if not candidate.is_relative_to(folder.resolve()):
+        raise BriefError([error(
+            at, f"{what} `{relative}` is outside the brief's folder",
+            "a brief may only read files in its own folder and below it",
+        )])
+    return candidate
+
+
+def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMap,
+                      first_index: int) -> list[Any]:
+    path = resolve_inside(folder, relative, at, "source file")
+    suffix = path.suffix.lower()
+    if suffix not in SOURCE_FILE_SUFFIXES:
+        raise BriefError([error(
+            at, f"`{relative}` is not a sources file",
+            "sources files end in .json (CSL-JSON), .yaml (CSL-YAML) or .bib (BibTeX)",
+        )])
+    if not path.is_file():
+        raise BriefError([error(at, f"sources file not found: {relative}",
+                                "paths are relative to the folder of the brief")])
+    shown = display_path(path)
+    if suffix in (".bib", ".bibtex"):
+        text = _read_text(path, shown, at)
+        items = bibtex_to_csl(text, shown)
+        for offset, item in enumerate(items):
+            where.values[("sources", first_index + offset)] = _bibtex_entry_location(
+                text, shown, item.get("id", ""))
+        return items
+    local = SourceMap(shown)
+    data = _read_yaml(path, shown, local, (), at)
+    if isinstance(data, dict) and isinstance(data.get("references"), list):
+        data, prefix = data["references"], ("references",)  # CSL-YAML as pandoc writes it
+    else:
+        prefix = ()
+    if not isinstance(data, list):
+        raise BriefError([error(Location(shown), "a sources file holds a list of CSL items")])
+    where.texts.update(local.texts)
+    for table, source in ((where.values, local.values), (where.keys, local.keys)):
+        for path_in_file, location in source.items():
+            if path_in_file[: len(prefix)] == prefix and len(path_in_file) > len(prefix):
+                index, *rest = path_in_file[len(prefix):]
+                if isinstance(index, int):
+                    table[("sources", first_index + index, *rest)] = location
+    return data
+
+
+def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
+    """Convert BibTeX/BibLaTeX with pandoc, the most faithful converter available."""
+    from brief.pandoc import run_pandoc
+
+    output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
+    try:
+        items = json.loads(output) if output.strip() else []
+    except json.JSONDecodeError:
+        items = None
+    if not isinstance(items, list) or (not items and "@" in text):
+        raise BriefError([error(
+            Location(shown), "no BibTeX entries could be read from this file",
+            "check that each entry looks like @article{key, title = {...}, ...}",
+        )])
+    for item in items:
+        # pandoc maps @misc to an empty type; CSL's nearest is "document".
+        if not item.get("type"):
+            item["type"] = "document"
+    return items
+
+
+def _bibtex_entry_location(text: str, shown: str, key: str) -> Location:
+    match = re.search(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
+    if not match:
+        return Location(shown)
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return Location(shown, line, column)
+
+
+# --- validation errors ----------------------------------------------------------------------
+
+ALLOWED_KEYS: dict[type, tuple[str, ...]] = {
+    model: tuple(name for name in model.model_fields)
+    for model in (Brief, Organisation, Author, Claim, Quote, Text, ListBlock, Section,
+                  Recommendation)
+}
+ALLOWED_KEYS[ListBlock] = ("list",)
+
+
+def _data_path(loc: tuple, data: Any) -> NodePath:
+    """Map pydantic's error location onto the YAML tree, dropping union tags it adds."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(part, str) and part not in BLOCK_KINDS and not isinstance(node, list):
+            path.append(part)  # a missing or unknown key: keep it for the message
+            break
+    return tuple(path)
+
+
+def _parent_keys(path: NodePath) -> tuple[str, ...]:
+    """The keys allowed in the mapping that holds the last element of `path`."""
+    parent = tuple(p for p in path[:-1])
+    if not parent:
+        return ALLOWED_KEYS[Brief]
+    last = parent[-1]
+    if parent == ("organisation",):
+        return ALLOWED_KEYS[Organisation]
+    if len(parent) == 2 and parent[0] == "authors":
+        return ALLOWED_KEYS[Author]
+    if len(parent) == 2 and parent[0] == "sections":
+        return ALLOWED_KEYS[Section]
+    if len(parent) == 2 and parent[0] == "recommendations":
+        return ALLOWED_KEYS[Recommendation]
+    if len(parent) == 4 and parent[2] == "body" and isinstance(last, int):
+        return ()
+    return ()
+
+
+def _block_keys(block: Any) -> tuple[str, ...]:
+    kind = next((k for k in BLOCK_KINDS if isinstance(block, dict) and k in block), None)
+    model = {"claim": Claim, "quote": Quote, "text": Text, "list": ListBlock}.get(kind or "")
+    return ALLOWED_KEYS[model] if model else BLOCK_KINDS
+
+
+def _node(data: Any, path: NodePath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
+    path = _data_path(item["loc"], data)
+    kind = item["type"]
+    name = str(path[-1]) if path else "brief"
+    if kind == "extra_forbidden":
+        container = _node(data, path[:-1])
+        if len(path) == 5 and path[2] == "body":
+            allowed = _block_keys(container)
+        else:
+            allowed = _parent_keys(path)
+        if name in BLOCK_KINDS and len(path) == 5 and path[2] == "body":
+            return error(
+                where.key(path), f"a block has exactly one of claim, quote, text or list; "
+                f"this one also has `{name}`", "split it into two blocks",
+            )
+        hint = did_you_mean(name, allowed) or (
+            f"allowed here: {', '.join(allowed)}" if allowed else None)
+        return error(where.key(path), f"unknown key `{name}`", hint)
+    if kind == "missing":
+        parent = path[:-1]
+        return error(where.value(parent) if parent else Location(where.brief_file),
+                     f"missing required key `{name}`", _missing_hint(name))
+    at = where.value(path)
+    if kind == "block_kind":
+        return error(at, "a block needs one of the keys claim, quote, text or list",
+                     did_you_mean_block(item.get("input")))
+    if kind == "csl_type":
+        return error(at, item["msg"], did_you_mean(str(item["input"]), CSL_TYPES)
+                     or "common types: article-journal, report, book, chapter, "
+                        "article-newspaper, webpage, legislation, treaty")
+    if kind in ("csl_date", "brief_date", "csl_names"):
+        return error(at, item["msg"])
+    if kind == "string_type":
+        return error(at, f"`{name}` should be text, not {_describe(item.get('input'))}",
+                     "quote the value if YAML reads it as something else")
+    if kind == "list_type":
+        return error(at, f"`{name}` should be a list", "start each item with `- `")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return error(at, f"`{name}` should be a mapping of keys, not "
+                     f"{_describe(item.get('input'))}")
+    if kind in ("too_short", "string_too_short"):
+        return error(at, f"`{name}` must not be empty")
+    if kind == "string_pattern_mismatch" and name == "language":
+        return error(at, f"`{item.get('input')}` is not a language tag",
+                     "use a BCP 47 tag such as en, fr, ko or pt-BR")
+    if kind == "literal_error":
+        return error(at, f"`{name}` cannot be `{item.get('input')}`",
+                     f"expected {item['ctx']['expected']}")
+    return error(at, f"`{name}`: {item['msg']}")
+
+
+def did_you_mean_block(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in value:
+            hint = did_you_mean(str(key), BLOCK_KINDS)
+            if hint:
+                return hint
+    return "write `- claim: …`, `- quote: …`, `- text: …` or `- list: [...]`"
+
+
+def _missing_hint(name: str) -> str | None:
+    examples = {
+        "title": "title: Fleeing North Korea",
+        "date": "date: 2018-02-26",
+        "summary": "summary: One paragraph that a minister reads first.",
+        "organisation": "organisation: {name: Your organisation}",
+        "sections": "sections: [{heading: …, body: [...]}]",
+        "recommendations": "recommendations: [{to: …, actions: [...]}]",
+        "sources": "sources: [] with a CSL item for each source you cite",
+        "name": "name: …",
+        "heading": "heading: …",
+        "body": "body: [- claim: …]",
+        "to": "to: the addressee, e.g. The Government of China",
+        "actions": "actions: [what they should do]",
+        "source": "source: the id of a source",
+        "id": "id: a short key such as song2015",
+        "type": "type: report (a CSL type)",
+    }
+    return f"add `{examples[name]}`" if name in examples else None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text"

@@ -1,0 +1,179 @@
+"""Inline markdown to safe HTML, and pandoc-style citations found in it.
+
+Citations are cut out of the text before markdown sees it and put back as already formatted
+HTML afterwards, so markdown never mistakes `[@song2015, p. 401]` for a link.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
+KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
+ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
+BRACKETED_RE = re.compile(r"(?<![\\!\]])\[(?P<body>(?:[^\[\]]*?[\s;])?-?@[^\[\]]*)\](?![(\[])")
+NARRATIVE_RE = re.compile(rf"(?<![\w@\\\[])@(?P<key>{KEY})(?:\s?\[(?P<suffix>[^\[\]@]*)\])?")
+CODE_SPAN_RE = re.compile(r"(`+).+?\1", re.S)
+
+# CSL locator terms, singular and plural, long and short, as pandoc recognises them.
+LOCATOR_LABELS = {
+    "act", "acts", "appendix", "appendices", "art.", "arts.", "article", "articles",
+    "bk.", "bks.", "book", "books", "canon", "canons", "chap.", "chaps.", "ch.", "chs.",
+    "chapter", "chapters", "col.", "cols.", "column", "columns", "el.", "els.", "element",
+    "elements", "eq.", "eqs.", "equation", "equations", "fig.", "figs.", "figure", "figures",
+    "fol.", "fols.", "folio", "folios", "l.", "ll.", "line", "lines", "n.", "nn.", "note",
+    "notes", "no.", "nos.", "number", "numbers", "op.", "opp.", "opus", "opera", "p.", "pp.",
+    "page", "pages", "para.", "paras.", "paragraph", "paragraphs", "¶", "¶¶", "pt.", "pts.",
+    "part", "parts", "r.", "rr.", "rule", "rules", "sc.", "scs.", "scene", "scenes", "sec.",
+    "secs.", "section", "sections", "§", "§§", "sub verbo", "s.v.", "s.vv.", "sup.", "supp.",
+    "supplement", "supplements", "tbl.", "tbls.", "table", "tables", "ti.", "tit.", "title",
+    "titles", "v.", "vv.", "verse", "verses", "vol.", "vols.", "volume", "volumes",
+}
+SHORT_LABELS = "p., pp., para., paras., ch., sec., n., art., vol., fig., l., §"
+LABEL_RE = re.compile(r"^\s*([A-Za-z]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm])")
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    key: str
+    offset: int  # where `@key` starts in the field's text
+    locator_label: str | None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One citation as written: `[see @a, p. 1; @b]` or a narrative `@a [p. 1]`."""
+
+    source: str  # the text exactly as written, handed to pandoc
+    start: int
+    end: int
+    items: tuple[CiteItem, ...]
+    narrative: bool = False
+
+
+def find_citations(text: str) -> list[Cluster]:
+    """All citation clusters in a markdown text, in order; code spans are skipped."""
+    masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    clusters = []
+    for match in BRACKETED_RE.finditer(masked):
+        items = _items(match.group("body"), match.start("body"))
+        if items:
+            clusters.append(Cluster(text[match.start():match.end()], match.start(),
+                                    match.end(), tuple(items)))
+    taken = [(c.start, c.end) for c in clusters]
+    blanked = list(masked)
+    for start, end in taken:
+        blanked[start:end] = " " * (end - start)
+    for match in NARRATIVE_RE.finditer("".join(blanked)):
+        suffix = match.group("suffix")
+        label = _locator_label(", " + suffix) if suffix else None
+        clusters.append(Cluster(text[match.start():match.end()], match.start(), match.end(),
+                                (CiteItem(match.group("key"), match.start(), label),),
+                                narrative=True))
+    return sorted(clusters, key=lambda c: c.start)
+
+
+def _items(body: str, offset: int) -> list[CiteItem]:
+    items = []
+    position = offset
+    for part in body.split(";"):
+        match = ITEM_RE.match(part)
+        if match and (not match.group("prefix") or match.group("prefix")[-1].isspace()):
+            items.append(CiteItem(match.group("key"), position + match.start("suppress"),
+                                  _locator_label(match.group("suffix"))))
+        position += len(part) + 1
+    return items
+
+
+def _locator_label(suffix: str) -> str | None:
+    """The label word of a locator (`p.` in `, p. 401`), if the suffix has one."""
+    if not suffix.startswith(","):
+        return None
+    match = LABEL_RE.match(suffix[1:])
+    return match.group(1) if match else None
+
+
+def is_known_label(label: str) -> bool:
+    return label.lower() in LOCATOR_LABELS
+
+
+def _markdown(language: str) -> MarkdownIt:
+    quotes = QUOTES.get(language.split("-")[0].lower(), "“”‘’")
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
+                                   "linkify": False})
+    md.enable(["replacements", "smartquotes"])
+    md.disable(["image"])  # user text may not pull files into the PDF
+    md.validateLink = _safe_link
+    return md
+
+
+QUOTES = {
+    "en": "“”‘’", "fr": ["«\u202f", "\u202f»", "“", "”"], "de": "„“‚‘", "es": "«»“”",
+    "ko": "“”‘’", "zh": "“”‘’", "ja": "「」『』", "ar": "«»‹›",
+}
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
+
+
+def _safe_link(url: str) -> bool:
+    return url.strip().lower().startswith(SAFE_SCHEMES)
+
+
+_renderers: dict[str, MarkdownIt] = {}
+
+
+def render_inline(text: str, language: str = "en",
+                  citation_html: Callable[[int, Cluster], str] | None = None,
+                  move_punctuation: bool = False) -> Markup:
+    """Inline markdown as safe HTML; each citation is replaced by `citation_html(i, cluster)`.
+
+    With `move_punctuation` (note styles), a full stop or comma that follows a citation moves
+    before the note call, and the space before the citation goes, as pandoc does.
+    """
+    md = _renderers.get(language) or _renderers.setdefault(language, _markdown(language))
+    clusters = find_citations(text) if citation_html else []
+    pieces: list[str] = []
+    last = 0
+    for index, cluster in enumerate(clusters):
+        pieces.append(text[last:cluster.start])
+        pieces.append(_placeholder(index, cluster.narrative))
+        last = cluster.end
+    pieces.append(text[last:])
+    marked = "".join(pieces)
+    if move_punctuation and clusters:
+        marked = re.sub(r"\s*(\ue000\d+\ue001)([.,;:!?]+)", r"\2\1", marked)
+        marked = re.sub(r"\s+(\ue000\d+\ue001)", r"\1", marked)
+    html = md.renderInline(marked)
+    if clusters:
+        # The word before a citation travels with it, so that a note call never starts a line.
+        html = re.sub(r"([^\s<>\ue000\ue002\ue001]*)([\ue000\ue002])(\d+)\ue001",
+                      lambda m: _anchor(m.group(1), citation_html(int(m.group(3)),
+                                                                  clusters[int(m.group(3))])),
+                      html)
+    return Markup(html)
+
+
+def _anchor(word: str, citation: str) -> str:
+    return f'<span class="cite-anchor">{word}{citation}</span>' if word else citation
+
+
+def _placeholder(index: int, narrative: bool) -> str:
+    # Private-use characters: markdown passes them through and users never type them.
+    # Narrative citations get another opening mark so that punctuation never moves for them.
+    opening = "\ue002" if narrative else "\ue000"
+    return f"{opening}{index}\ue001"
+
+
+def plain_text(text: str) -> str:
+    """Markdown without its markup and without citations, for PDF metadata and the like."""
+    md = _renderers.get("en") or _renderers.setdefault("en", _markdown("en"))
+    stripped = text
+    for cluster in reversed(find_citations(text)):
+        stripped = stripped[:cluster.start].rstrip() + stripped[cluster.end:]
+    html = md.renderInline(stripped)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip()

@@ -1,0 +1,343 @@
+"""Pydantic models of the brief format (version 1); no I/O.
+
+Field names follow BRIEF-FORMAT.md exactly. Unknown keys are rejected everywhere except in
+sources, where any CSL variable is allowed and `check` warns about names CSL does not know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    create_model,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+# A path into the brief, as in the YAML: ("sections", 0, "body", 2, "claim").
+NodePath = tuple[str | int, ...]
+
+CSL_TYPES = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+    "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+)
+CSL_DATE_VARIABLES = (
+    "accessed", "available-date", "event-date", "issued", "original-date", "submitted",
+)
+CSL_NAME_VARIABLES = (
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
+    "contributor", "curator", "director", "editor", "editorial-director", "editor-translator",
+    "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator",
+    "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author",
+    "script-writer", "series-creator", "translator",
+)
+CSL_TEXT_VARIABLES = (
+    "abstract", "annote", "archive", "archive_collection", "archive_location",
+    "archive-place", "authority", "call-number", "chapter-number", "citation-key",
+    "citation-label", "citation-number", "collection-number", "collection-title",
+    "container-title", "container-title-short", "dimensions", "division", "DOI", "edition",
+    "event", "event-place", "event-title", "first-reference-note-number", "genre", "ISBN",
+    "ISSN", "issue", "jurisdiction", "keyword", "language", "license", "locator", "medium",
+    "note", "number", "number-of-pages", "number-of-volumes", "original-publisher",
+    "original-publisher-place", "original-title", "page", "page-first", "part-number",
+    "part-title", "PMCID", "PMID", "printing-number", "publisher", "publisher-place",
+    "references", "reviewed-genre", "reviewed-title", "scale", "section", "source", "status",
+    "supplement-number", "title", "title-short", "URL", "version", "volume",
+    "volume-title", "year-suffix", "custom", "journalAbbreviation", "shortTitle",
+)
+CSL_VARIABLES = frozenset(
+    ("id", "type") + CSL_DATE_VARIABLES + CSL_NAME_VARIABLES + CSL_TEXT_VARIABLES
+)
+
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def csl_date(value: Any) -> dict[str, Any]:
+    """Normalise `2015`, `2015-03`, `2015-03-05` or CSL-JSON dates to CSL-JSON form."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str):
+        match = DATE_PATTERN.match(value.strip())
+        if not match:
+            raise PydanticCustomError(
+                "csl_date",
+                "`{value}` is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD",
+                {"value": value},
+            )
+        parts = [int(p) for p in match.groups() if p is not None]
+        _check_date_parts(parts, value)
+        return {"date-parts": [parts]}
+    if isinstance(value, dict):
+        if set(value) - {"date-parts", "literal", "raw", "circa", "season"}:
+            raise PydanticCustomError(
+                "csl_date",
+                "a CSL date mapping has `date-parts`, `literal`, `raw`, `circa` or `season`",
+            )
+        for parts in value.get("date-parts", []):
+            if not isinstance(parts, list) or not parts or len(parts) > 3:
+                raise PydanticCustomError(
+                    "csl_date", "`date-parts` is a list of [year, month, day] lists"
+                )
+            try:
+                numbers = [int(p) for p in parts]
+            except (TypeError, ValueError):
+                raise PydanticCustomError(
+                    "csl_date", "`date-parts` holds numbers: [[2015, 3, 5]]"
+                ) from None
+            _check_date_parts(numbers, str(parts))
+        return dict(value)
+    raise PydanticCustomError(
+        "csl_date", "a date is written YYYY, YYYY-MM, YYYY-MM-DD or as CSL `date-parts`"
+    )
+
+
+def _check_date_parts(parts: list[int], shown: str) -> None:
+    year, month, day = (parts + [1, 1])[:3]
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError(
+            "csl_date", "`{value}` is not a calendar date", {"value": shown}
+        ) from None
+
+
+def brief_date(value: Any) -> dt.date:
+    """The brief's own date: exactly YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = DATE_PATTERN.match(value.strip())
+        if match and match.group(3):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise PydanticCustomError(
+                    "brief_date", "`{value}` is not a calendar date", {"value": value}
+                ) from None
+    raise PydanticCustomError(
+        "brief_date", "`date` is written YYYY-MM-DD, e.g. 2018-02-26"
+    )
+
+
+def csl_names(value: Any) -> list[dict[str, Any]]:
+    """Accept CSL name mappings, or the shorthand "Family, Given" / "Institution"."""
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise PydanticCustomError("csl_names", "names are a list of {family, given} mappings")
+    names = []
+    for name in value:
+        if isinstance(name, str):
+            family, comma, given = name.partition(",")
+            names.append(
+                {"family": family.strip(), "given": given.strip()} if comma
+                else {"literal": name.strip()}
+            )
+        elif isinstance(name, dict):
+            names.append(name)
+        else:
+            raise PydanticCustomError(
+                "csl_names", "a name is a mapping like {family: Song, given: Jiyoung}"
+            )
+    return names
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+Markdown = Annotated[str, Field(min_length=1)]
+
+
+class Organisation(Strict):
+    name: str = Field(min_length=1)
+    url: str | None = None
+    logo: str | None = None
+    contact: str | None = None
+    about: Markdown | None = None
+
+
+class Author(Strict):
+    name: str = Field(min_length=1)
+    role: str | None = None
+
+
+class Claim(Strict):
+    claim: Markdown
+    id: str | None = None
+
+
+class Quote(Strict):
+    quote: Markdown
+    source: str = Field(min_length=1)
+    locator: str | None = None
+    speaker: str | None = None
+    id: str | None = None
+
+    def note_citation(self) -> str:
+        locator = f", {self.locator}" if self.locator else ""
+        return f"[@{self.source}{locator}]"
+
+
+class Text(Strict):
+    text: Markdown
+
+
+class ListBlock(Strict):
+    list: Annotated[list[Markdown], Field(min_length=1)]
+
+
+BLOCK_KINDS = ("claim", "quote", "text", "list")
+
+
+def block_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((kind for kind in BLOCK_KINDS if kind in value), None)
+    return None
+
+
+Block = Annotated[
+    Union[
+        Annotated[Claim, Tag("claim")],
+        Annotated[Quote, Tag("quote")],
+        Annotated[Text, Tag("text")],
+        Annotated[ListBlock, Tag("list")],
+    ],
+    Discriminator(
+        block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="a block needs one of the keys claim, quote, text or list",
+    ),
+]
+
+
+class Section(Strict):
+    heading: str = Field(min_length=1)
+    id: str | None = None
+    body: Annotated[list[Block], Field(min_length=1)]
+
+
+class Recommendation(Strict):
+    to: str = Field(min_length=1)
+    actions: Annotated[list[Markdown], Field(min_length=1)]
+
+
+class SourceBase(BaseModel):
+    """A CSL item with CSL-JSON field names; other CSL variables pass through."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    id: str = Field(min_length=1)
+    type: str
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in CSL_TYPES:
+            raise PydanticCustomError("csl_type", "`{value}` is not a CSL type", {"value": value})
+        return value
+
+    def csl_json(self) -> dict[str, Any]:
+        """The item as pandoc's citeproc reads it: dates and names normalised, numbers as text."""
+        return {
+            key: str(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else value
+            for key, value in self.model_dump(by_alias=True, exclude_none=True).items()
+        }
+
+
+CslDate = Annotated[dict[str, Any], BeforeValidator(csl_date)]
+CslNames = Annotated[list[dict[str, Any]], BeforeValidator(csl_names)]
+
+# Dates and names get typed fields so that a bad one is reported at its own line.
+Source = create_model(
+    "Source",
+    __base__=SourceBase,
+    **{
+        name.replace("-", "_"): (CslDate | None, Field(None, alias=name))
+        for name in CSL_DATE_VARIABLES
+    },
+    **{
+        name.replace("-", "_"): (CslNames | None, Field(None, alias=name))
+        for name in CSL_NAME_VARIABLES
+    },
+)
+
+
+BriefDate = Annotated[dt.date, BeforeValidator(brief_date)]
+LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+class Brief(Strict):
+    title: str = Field(min_length=1)
+    subtitle: str | None = None
+    series: str | None = None
+    date: BriefDate
+    language: LanguageTag = "en"
+    organisation: Organisation
+    authors: list[Author] = []
+    summary: Markdown
+    key_messages: list[Markdown] = []
+    sections: Annotated[list[Section], Field(min_length=1)]
+    recommendations: Annotated[list[Recommendation], Field(min_length=1)]
+    sources: list[Source]  # type: ignore[valid-type]
+    style: str = "chicago-note"
+    layout: Literal["brief", "handout"] = "brief"
+    licence: str | None = None
+    url: str | None = None
+    brand: str | None = None
+    keywords: list[str] = []  # an addition to the format: the PDF's keywords
+
+    def markdown_fields(self) -> Iterator[tuple[NodePath, str]]:
+        """Every markdown text in reading order, the order of its footnotes in the PDF.
+
+        A quotation's own note is yielded after its text, at the path of its `source` key, as
+        the citation it stands for (`[@coi2014, p. 10f]`).
+        """
+        yield ("summary",), self.summary
+        for i, message in enumerate(self.key_messages):
+            yield ("key_messages", i), message
+        for s, section in enumerate(self.sections):
+            for b, block in enumerate(section.body):
+                here = ("sections", s, "body", b)
+                if isinstance(block, Claim):
+                    yield here + ("claim",), block.claim
+                elif isinstance(block, Quote):
+                    yield here + ("quote",), block.quote
+                    yield here + ("source",), block.note_citation()
+                elif isinstance(block, Text):
+                    yield here + ("text",), block.text
+                else:
+                    for i, item in enumerate(block.list):
+                        yield here + ("list", i), item
+        for r, recommendation in enumerate(self.recommendations):
+            for a, action in enumerate(recommendation.actions):
+                yield ("recommendations", r, "actions", a), action
+        if self.organisation.about:
+            yield ("organisation", "about"), self.organisation.about
+
+    def source_ids(self) -> list[str]:
+        return [source.id for source in self.sources]

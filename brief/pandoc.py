@@ -1,0 +1,49 @@
+"""Running the pandoc binary that the pypandoc-binary wheel carries."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from pathlib import Path
+
+from brief.diagnostics import BriefError, Location, error
+
+PANDOC_TIMEOUT_SECONDS = 120
+
+
+@functools.cache
+def pandoc_binary() -> str:
+    """The wheel's pandoc; never a system one, whose version and speed we do not know."""
+    import pypandoc  # deferred: only builds that cite need it
+
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError:
+        raise BriefError([error(
+            Location("brief"), "pandoc is missing from this installation",
+            "reinstall brief: `pip install --force-reinstall pypandoc-binary`",
+        )]) from None
+
+
+def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None = None) -> str:
+    """Run pandoc sandboxed (it reads only the files named on its command line, no network)."""
+    command = [pandoc_binary(), "--sandbox", *arguments]
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("PANDOC")}
+    try:
+        finished = subprocess.run(
+            command, input=stdin.encode("utf-8"), capture_output=True, cwd=cwd,
+            timeout=PANDOC_TIMEOUT_SECONDS, env=environment,
+        )
+    except FileNotFoundError:
+        raise BriefError([error(at, "pandoc could not be started",
+                                "reinstall brief's dependencies")]) from None
+    except subprocess.TimeoutExpired:
+        raise BriefError([error(at, f"pandoc took longer than {PANDOC_TIMEOUT_SECONDS} s")]) \
+            from None
+    if finished.returncode != 0:
+        message = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BriefError([error(at, "pandoc failed: " + (message[-1] if message else
+                                                          f"exit code {finished.returncode}"))])
+    return finished.stdout.decode("utf-8")

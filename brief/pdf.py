@@ -1,0 +1,118 @@
+"""HTML -> PDF with WeasyPrint: restricted file access, metadata, deterministic bytes, atomic
+writes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
+
+
+def restricted_fetcher(allowed_folders: list[Path], refused: list[str]):
+    """A URL fetcher that serves `data:` URLs and files inside `allowed_folders`, nothing else.
+
+    WeasyPrint's default fetcher reads any local file and any URL on the network; a brief from
+    a stranger must not be able to do either. Refused URLs are collected for the report.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    roots = [folder.resolve() for folder in allowed_folders]
+
+    class RestrictedFetcher(URLFetcher):
+        def fetch(self, url: str, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(url, headers)
+            refused.append(url)
+            raise FatalURLFetchingError(f"brief does not fetch {url}")
+
+    return RestrictedFetcher(allowed_protocols=["data", "file"], allow_redirects=False)
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings, which it otherwise only logs, for the user to see."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous, logger.propagate = logger.propagate, False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
+               brief_file: str, tagged: bool = True) -> tuple[bytes, list[Diagnostic]]:
+    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics."""
+    from weasyprint import HTML
+
+    refused: list[str] = []
+    at = Location(brief_file)
+    with _weasyprint_warnings() as messages:
+        try:
+            document = HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
+                            url_fetcher=restricted_fetcher(allowed_folders, refused))
+            pdf = document.write_pdf(
+                # The same HTML always gives the same identifier, hence the same bytes.
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+                pdf_tags=tagged,
+            )
+        except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
+            if refused:
+                raise BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
+                                        "a brief may only use files in its own folder")
+                                  for url in refused]) from None
+            raise BriefError([error(at, f"the PDF could not be laid out: {failure}",
+                                    "this is a bug in brief if the brief checks cleanly; "
+                                    "please report it with the brief")]) from None
+    if refused:
+        raise BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
+                                "a brief may only use files in its own folder")
+                          for url in refused])
+    return pdf, [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
+
+
+def write_atomically(data: bytes, target: Path) -> None:
+    """Write `data` to `target` so that a reader sees the old file or the new one, never half.
+
+    The bytes go to a temporary file in the same folder, which is renamed over the target
+    only when complete; any failure or interruption removes the temporary file.
+    """
+    target = target.resolve()
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".part", delete=False)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Keep the permissions of the file being replaced; a new file gets rw-r--r--.
+        os.chmod(handle.name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(handle.name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise

@@ -1,0 +1,195 @@
+"""Model + citations -> one self-contained HTML document, through the Jinja2 layouts."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import json
+import mimetypes
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from brief import __version__
+from brief.cite import Citations
+from brief.load import LoadedBrief
+from brief.markup import Cluster, plain_text, render_inline
+from brief.model import Claim, ListBlock, NodePath, Quote, Text
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def templates_folder() -> Path:
+    """The templates: inside the installed package, or beside it in a source checkout."""
+    installed = Path(__file__).with_name("templates")
+    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+@functools.cache
+def environment() -> Environment:
+    # Compiled once per process: autoescape everything, and fail loudly on a missing name.
+    env = Environment(
+        loader=FileSystemLoader(templates_folder()),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+@functools.cache
+def all_labels() -> dict[str, dict[str, str]]:
+    return json.loads((templates_folder() / "labels.json").read_text("utf-8"))
+
+
+def labels_for(language: str) -> dict[str, str]:
+    """Interface words in the brief's language, English for what a language lacks."""
+    table = all_labels()
+    base = language.split("-")[0].lower()
+    return {**table["en"], **table.get(base, {}), **table.get(language.lower(), {})}
+
+
+def css_string(value: str) -> Markup:
+    """A value quoted for use inside CSS `content: "…"`."""
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in str(value))
+    return Markup(f'"{escaped}"')
+
+
+def localised_date(date: dt.date, language: str) -> str:
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        return format_date(date, format="long", locale=language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return format_date(date, format="long", locale="en")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A block of the body as the template draws it."""
+
+    kind: str
+    html: Markup | None = None
+    items: tuple[Markup, ...] = ()
+    note: Markup | None = None
+    speaker: Markup | None = None
+    id: str | None = None
+
+
+def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
+                layout: str = "brief") -> str:
+    """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser."""
+    brief = loaded.brief
+    env = environment()
+    citation_template = env.get_template("citation.html")
+    note_style = citations.style.note
+
+    def typeset(text: str) -> Markup:
+        """Plain fields get the same typography (quotes, dashes) as markdown ones."""
+        return render_inline(text, brief.language)
+
+    def html(path: NodePath, text: str) -> Markup:
+        def citation(index: int, cluster: Cluster) -> str:
+            rendered = citations.for_field(path, index)
+            return citation_template.render(text=rendered.text, note=rendered.note)
+        return render_inline(text, brief.language, citation, move_punctuation=note_style)
+
+    sections = []
+    for s, section in enumerate(brief.sections):
+        blocks = []
+        for b, block in enumerate(section.body):
+            here = ("sections", s, "body", b)
+            if isinstance(block, Claim):
+                blocks.append(Rendered("claim", html(here + ("claim",), block.claim), id=block.id))
+            elif isinstance(block, Quote):
+                blocks.append(Rendered(
+                    "quote", html(here + ("quote",), block.quote),
+                    note=html(here + ("source",), block.note_citation()),
+                    speaker=typeset(block.speaker) if block.speaker else None, id=block.id))
+            elif isinstance(block, Text):
+                blocks.append(Rendered("text", html(here + ("text",), block.text)))
+            elif isinstance(block, ListBlock):
+                blocks.append(Rendered("list", items=tuple(
+                    html(here + ("list", i), item) for i, item in enumerate(block.list))))
+        sections.append({"heading": typeset(section.heading), "id": section.id,
+                         "blocks": blocks})
+
+    labels = labels_for(brief.language)
+    page = {
+        "size": PAPER_SIZES[paper],
+        "footer_left": brief.organisation.name,
+        "footer_title": short_title(brief.title),
+    }
+    context: dict[str, Any] = {
+        "brief": brief,
+        "labels": labels,
+        "page": page,
+        "version": __version__,
+        "date": localised_date(brief.date, brief.language),
+        "title": typeset(brief.title),
+        "subtitle": typeset(brief.subtitle) if brief.subtitle else None,
+        "summary": html(("summary",), brief.summary),
+        "key_messages": [html(("key_messages", i), m) for i, m in enumerate(brief.key_messages)],
+        "sections": sections,
+        "recommendations": [
+            {"to": typeset(rec.to), "actions": [html(("recommendations", r, "actions", a), action)
+                                       for a, action in enumerate(rec.actions)]}
+            for r, rec in enumerate(brief.recommendations)],
+        "about": (html(("organisation", "about"), brief.organisation.about)
+                  if brief.organisation.about else None),
+        "bibliography": citations.bibliography,
+        # Only web addresses become links; anything else (javascript:, file:) stays text.
+        "web_link": (brief.organisation.url or "").lower().startswith(("http://", "https://")),
+        "note_style": note_style,
+        "cite_as": citations.cite_as,
+        "logo": data_url(loaded.folder / brief.organisation.logo)
+        if brief.organisation.logo else None,
+        "metadata": metadata(loaded),
+        "css": Markup(_stylesheet(layout)),
+    }
+    return env.get_template(f"{layout}/{layout}.html").render(context)
+
+
+def _stylesheet(layout: str) -> str:
+    # Inlined, so that the HTML output is one self-contained file.
+    folder = templates_folder()
+    return "\n".join((folder / name).read_text("utf-8")
+                     for name in ("print.css", f"{layout}/{layout}.css"))
+
+
+def short_title(title: str) -> str:
+    """The title before its colon, for running footers."""
+    main, colon, _ = title.partition(":")
+    return main.strip() if colon and main.strip() else title
+
+
+def data_url(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def metadata(loaded: LoadedBrief) -> dict[str, str]:
+    """What WeasyPrint turns into the PDF's document information."""
+    brief = loaded.brief
+    keywords = brief.keywords or [section.heading for section in brief.sections]
+    fields = {
+        "author": ", ".join(author.name for author in brief.authors)
+        or brief.organisation.name,
+        "description": plain_text(brief.subtitle or brief.summary),
+        "keywords": ", ".join(keywords),
+        "generator": f"brief {__version__}",
+    }
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        fields["dcterms.created"] = fields["dcterms.modified"] = stamp.strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+    return fields
