@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 
-from brief.diagnostics import Diagnostic, did_you_mean, error, warning
+from brief.diagnostics import (
+    BriefError,
+    Diagnostic,
+    did_you_mean,
+    error,
+    sort_diagnostics,
+    warning,
+)
 from brief.load import LoadedBrief, resolve_inside
-from brief.diagnostics import BriefError
 from brief.markup import SHORT_LABELS, find_citations, is_known_label
 from brief.model import CSL_VARIABLES, Claim, Quote
 
 
 def check_brief(loaded: LoadedBrief) -> list[Diagnostic]:
     """Every problem the brief has beyond its shape, errors and warnings alike."""
-    return (_citations(loaded) + _quotes(loaded) + _sources(loaded) + _ids(loaded)
-            + _files(loaded) + _key_messages(loaded))
+    return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
+                            + _ids(loaded) + _files(loaded) + _key_messages(loaded))
 
 
 def _citations(loaded: LoadedBrief) -> list[Diagnostic]:

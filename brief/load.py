@@ -203,6 +203,8 @@ def _yaml_hint(problem: str) -> str | None:
         return "YAML indents with spaces, not tabs"
     if "duplicate key" in problem:
         return "each key may appear once in a mapping"
+    if "that cannot start any token" in problem:
+        return "put text that starts with @, `, % or contains [@…] in quotes"
     if "could not find expected ':'" in problem:
         return "every line of a mapping is `key: value`; check the indentation"
     return None
@@ -212,12 +214,12 @@ def _plain(node: Any, shown: str, where: SourceMap, path: NodePath, depth: int,
            counter: list[int]) -> Any:
     """Turn ruamel's tree into plain dicts and lists, recording each node's position."""
     counter[0] += 1
+    here = where.values.get(path, Location(shown))
     if depth > MAX_DEPTH or counter[0] > MAX_NODES:
-        line, column = _start(node)
         reason = (f"nested more than {MAX_DEPTH} levels deep" if depth > MAX_DEPTH
                   else f"more than {MAX_NODES} values (after expanding aliases)")
         raise BriefError([error(
-            Location(shown, line, column), f"the brief is {reason}",
+            here, f"the brief is {reason}",
             "a brief this large is almost certainly a mistake or a hostile file",
         )])
     if isinstance(node, CommentedMap):
@@ -228,11 +230,7 @@ def _plain(node: Any, shown: str, where: SourceMap, path: NodePath, depth: int,
             name = key if isinstance(key, str) else str(key)
             child = path + (name,)
             where.keys[child] = Location(shown, key_line + 1, key_col + 1)
-            where.values[child] = (
-                Location(shown, value_line + 1, value_col + 1)
-                if isinstance(value, (CommentedMap, CommentedSeq)) is False
-                else Location(shown, *_one_based(_start(value, (value_line, value_col))))
-            )
+            where.values[child] = Location(shown, value_line + 1, value_col + 1)
             result[name] = _plain(value, shown, where, child, depth + 1, counter)
         return result
     if isinstance(node, CommentedSeq):
@@ -247,22 +245,10 @@ def _plain(node: Any, shown: str, where: SourceMap, path: NodePath, depth: int,
         return node
     if isinstance(node, str):
         return str(node)
-    line, column = _start(node)
     raise BriefError([error(
-        Location(shown, line, column), f"unsupported YAML value of type {type(node).__name__}",
+        here, f"unsupported YAML value of type {type(node).__name__}",
         "use plain text, numbers, lists and mappings; YAML tags such as !!python are not allowed",
     )])
-
-
-def _start(node: Any, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
-    lc = getattr(node, "lc", None)
-    if lc is not None and lc.line is not None:
-        return lc.line, lc.col
-    return default
-
-
-def _one_based(position: tuple[int, int]) -> tuple[int, int]:
-    return position[0] + 1, position[1] + 1
 
 
 # --- source files -------------------------------------------------------------------------
@@ -390,19 +376,24 @@ ALLOWED_KEYS[ListBlock] = ("list",)
 
 
 def _data_path(loc: tuple, data: Any) -> NodePath:
-    """Map pydantic's error location onto the YAML tree, dropping union tags it adds."""
+    """Map pydantic's error location onto the YAML tree, dropping the block tag it adds."""
+    parts = list(loc)
+    if len(parts) > 4 and parts[0] == "sections" and parts[2] == "body" \
+            and parts[4] in BLOCK_KINDS:
+        del parts[4]  # ("sections", 0, "body", 2, <tag>, "id"): the tag is not in the YAML
     path: list[str | int] = []
     node = data
-    for part in loc:
+    for part in parts:
         if isinstance(node, dict) and part in node:
             node = node[part]
-            path.append(part)
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-            path.append(part)
-        elif isinstance(part, str) and part not in BLOCK_KINDS and not isinstance(node, list):
+        elif isinstance(part, str) and isinstance(node, dict):
             path.append(part)  # a missing or unknown key: keep it for the message
             break
+        else:
+            break
+        path.append(part)
     return tuple(path)
 
 
@@ -505,7 +496,6 @@ def _missing_hint(name: str) -> str | None:
         "organisation": "organisation: {name: Your organisation}",
         "sections": "sections: [{heading: …, body: [...]}]",
         "recommendations": "recommendations: [{to: …, actions: [...]}]",
-        "sources": "sources: [] with a CSL item for each source you cite",
         "name": "name: …",
         "heading": "heading: …",
         "body": "body: [- claim: …]",
@@ -515,6 +505,8 @@ def _missing_hint(name: str) -> str | None:
         "id": "id: a short key such as song2015",
         "type": "type: report (a CSL type)",
     }
+    if name == "sources":
+        return "add `sources:` with one CSL item for each source you cite"
     return f"add `{examples[name]}`" if name in examples else None
 
 

@@ -21,21 +21,19 @@ BRACKETED_RE = re.compile(r"(?<![\\!\]])\[(?P<body>(?:[^\[\]]*?[\s;])?-?@[^\[\]]
 NARRATIVE_RE = re.compile(rf"(?<![\w@\\\[])@(?P<key>{KEY})(?:\s?\[(?P<suffix>[^\[\]@]*)\])?")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1", re.S)
 
-# CSL locator terms, singular and plural, long and short, as pandoc recognises them.
+# The locator labels pandoc's citeproc turns into the style's own terms (checked against
+# pandoc 3.9), plus "art." for treaties and statutes, which CSL lacks and which prints as typed.
 LOCATOR_LABELS = {
-    "act", "acts", "appendix", "appendices", "art.", "arts.", "article", "articles",
-    "bk.", "bks.", "book", "books", "canon", "canons", "chap.", "chaps.", "ch.", "chs.",
-    "chapter", "chapters", "col.", "cols.", "column", "columns", "el.", "els.", "element",
-    "elements", "eq.", "eqs.", "equation", "equations", "fig.", "figs.", "figure", "figures",
-    "fol.", "fols.", "folio", "folios", "l.", "ll.", "line", "lines", "n.", "nn.", "note",
-    "notes", "no.", "nos.", "number", "numbers", "op.", "opp.", "opus", "opera", "p.", "pp.",
-    "page", "pages", "para.", "paras.", "paragraph", "paragraphs", "¶", "¶¶", "pt.", "pts.",
-    "part", "parts", "r.", "rr.", "rule", "rules", "sc.", "scs.", "scene", "scenes", "sec.",
-    "secs.", "section", "sections", "§", "§§", "sub verbo", "s.v.", "s.vv.", "sup.", "supp.",
-    "supplement", "supplements", "tbl.", "tbls.", "table", "tables", "ti.", "tit.", "title",
-    "titles", "v.", "vv.", "verse", "verses", "vol.", "vols.", "volume", "volumes",
+    "book", "books", "bk.", "bks.", "chapter", "chapters", "ch.", "chs.", "chap.", "chaps.",
+    "column", "columns", "col.", "cols.", "figure", "figures", "fig.", "figs.", "folio",
+    "folios", "fol.", "fols.", "number", "numbers", "no.", "nos.", "issue", "issues", "line",
+    "lines", "l.", "ll.", "note", "notes", "n.", "nn.", "opus", "opera", "op.", "opp.", "page",
+    "pages", "p.", "pp.", "paragraph", "paragraphs", "para.", "paras.", "¶", "¶¶", "part",
+    "parts", "pt.", "pts.", "section", "sections", "sec.", "secs.", "§", "§§", "sub verbo",
+    "s.v.", "s.vv.", "verse", "verses", "v.", "vv.", "volume", "volumes", "vol.", "vols.",
+    "art.", "arts.", "article", "articles",
 }
-SHORT_LABELS = "p., pp., para., paras., ch., sec., n., art., vol., fig., l., §"
+SHORT_LABELS = "p., pp., para., paras., ch., sec., §, n., art., vol., fig., l., no., pt."
 LABEL_RE = re.compile(r"^\s*([A-Za-z]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm])")
 
 
@@ -150,8 +148,9 @@ def render_inline(text: str, language: str = "en",
         marked = re.sub(r"\s+(\ue000\d+\ue001)", r"\1", marked)
     html = md.renderInline(marked)
     if clusters:
-        # The word before a citation travels with it, so that a note call never starts a line.
-        html = re.sub(r"([^\s<>\ue000\ue002\ue001]*)([\ue000\ue002])(\d+)\ue001",
+        # The punctuation (or else the word) before a citation travels with it, so that a note
+        # call never starts a line.
+        html = re.sub(r"([^\s<>\ue000\ue001\ue002]*)([\ue000\ue002])(\d+)\ue001",
                       lambda m: _anchor(m.group(1), citation_html(int(m.group(3)),
                                                                   clusters[int(m.group(3))])),
                       html)
@@ -159,7 +158,13 @@ def render_inline(text: str, language: str = "en",
 
 
 def _anchor(word: str, citation: str) -> str:
-    return f'<span class="cite-anchor">{word}{citation}</span>' if word else citation
+    # Only trailing punctuation is bound when there is some, so the word can still hyphenate.
+    punctuation = re.search(r"[^\w&;]*$", word).group(0) if word else ""
+    if punctuation:
+        word, bound = word[: -len(punctuation)], punctuation
+    else:
+        word, bound = "", word
+    return f'{word}<span class="cite-anchor">{bound}{citation}</span>' if bound else citation
 
 
 def _placeholder(index: int, narrative: bool) -> str:

@@ -184,7 +184,7 @@ def metadata(loaded: LoadedBrief) -> dict[str, str]:
         "author": ", ".join(author.name for author in brief.authors)
         or brief.organisation.name,
         "description": plain_text(brief.subtitle or brief.summary),
-        "keywords": ", ".join(keywords),
+        "keywords": "; ".join(keywords),
         "generator": f"brief {__version__}",
     }
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -1,0 +1,79 @@
+"""Lint rules: claims need citations, ids must exist, labels must be CSL terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from brief.check import check_brief
+from brief.load import load_brief
+from tests.test_load import VALID
+
+
+def report(workdir: Path, text: str) -> list[str]:
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    return [d.format() for d in check_brief(load_brief(Path("b.yaml")))]
+
+
+def test_clean_brief_has_no_diagnostics(workdir):
+    assert report(workdir, VALID) == []
+
+
+def test_claim_without_citation(workdir):
+    text = VALID.replace("A claim [@a, p. 1].", "A claim.")
+    assert report(workdir, text) == [
+        "b.yaml:8:16: error: claim has no citation\n"
+        "  hint: cite its source, e.g. [@song2015, p. 401], or make it a `text` block"]
+
+
+def test_unknown_id_names_the_nearest(workdir):
+    text = VALID.replace("A claim [@a, p. 1].", "A claim [@song2015; @b].").replace(
+        "  - id: a\n", "  - id: song2015x\n").replace("[@a]", "[@song2015x]")
+    assert report(workdir, text) == [
+        "b.yaml:8:25: error: unknown source `song2015`\n  hint: did you mean `song2015x`?",
+        "b.yaml:8:36: error: unknown source `b`\n"
+        "  hint: add it to `sources`, or write \\@ for a literal @",
+    ]
+
+
+def test_citation_in_a_folded_block_is_located(workdir):
+    text = VALID.replace("      - claim: A claim [@a, p. 1].",
+                         "      - claim: >\n          A claim that runs\n          on [@zz].")
+    assert report(workdir, text)[0].startswith("b.yaml:10:15: error: unknown source `zz`")
+
+
+def test_locator_label_must_be_a_csl_term(workdir):
+    text = VALID.replace("[@a, p. 1]", "[@a, pg. 1]")
+    assert report(workdir, text) == [
+        "b.yaml:8:25: error: `pg.` is not a locator label\n"
+        "  hint: use one of p., pp., para., paras., ch., sec., §, n., art., vol., fig., l., no., "
+        "pt. (or the word in full: page, paragraph, chapter, section, article …)"]
+
+
+def test_quote_source_and_locator(workdir):
+    text = VALID.replace("      - claim: A claim [@a, p. 1].",
+                         "      - claim: A claim [@a, p. 1].\n      - quote: Words.\n"
+                         "        source: nope")
+    assert report(workdir, text) == [
+        "b.yaml:9:16: warning: quotation has no locator\n"
+        "  hint: add `locator: p. 10` so that readers can find the passage",
+        "b.yaml:10:17: error: unknown source `nope`\n"
+        "  hint: add it to `sources`, or write \\@ for a literal @",
+    ]
+
+
+def test_unused_and_duplicate_sources(workdir):
+    text = VALID + "  - id: a\n    type: book\n  - id: spare\n    type: book\n    titel: X\n"
+    assert report(workdir, text) == [
+        "b.yaml:17:9: error: duplicate source id `a`\n  hint: it is already used at b.yaml:13:9",
+        "b.yaml:19:9: warning: source `spare` is never cited\n"
+        "  hint: cite it, or remove it from `sources`",
+        "b.yaml:21:5: warning: `titel` is not a CSL variable; it is ignored\n"
+        "  hint: did you mean `title`?",
+    ]
+
+
+def test_logo_must_be_inside_the_folder(workdir):
+    text = VALID.replace("organisation: {name: Org}", "organisation: {name: Org, logo: /etc/hostname}")
+    assert report(workdir, text) == [
+        "b.yaml:3:33: error: logo `/etc/hostname` is outside the brief's folder\n"
+        "  hint: a brief may only read files in its own folder and below it"]

@@ -1,0 +1,127 @@
+"""Citations formatted by pandoc's citeproc: full, short, Ibid., several sources, prefixes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from brief.cite import format_citations, resolve_style, with_short_title
+from brief.diagnostics import BriefError, Location
+from brief.load import load_brief
+
+BRIEF = """\
+title: Citation Test
+date: 2024-05-01
+organisation: {{name: Org}}
+summary: First [@song2015, p. 401].
+style: {style}
+sections:
+  - heading: One
+    body:
+      - claim: Second [@song2015, p. 403].
+      - claim: Third, straight after [@song2015, p. 403].
+      - claim: Two at once [@song2015, pp. 401–403; @coi2014, para. 5].
+      - claim: With a prefix [see @coi2014, p. 10].
+      - quote: Verbatim words.
+        source: coi2014
+        locator: p. 10f
+recommendations:
+  - to: China
+    actions: [Act.]
+sources:
+  - id: song2015
+    type: article-journal
+    author: [{{family: Song, given: Jiyoung}}]
+    title: "Twenty Years' Evolution of North Korean Migration, 1994–2014: A Human Security Perspective"
+    container-title: Asia and the Pacific Policy Studies
+    volume: 2
+    page: 399-415
+    issued: 2015
+    DOI: 10.1002/app5.82
+  - id: coi2014
+    type: report
+    author: [{{literal: UN Human Rights Council}}]
+    title: Report of the Commission of Inquiry on Human Rights in the Democratic People's Republic of Korea
+    title-short: Report of the Commission of Inquiry
+    number: A/HRC/25/63
+    issued: 2014-02-07
+"""
+
+
+def notes(workdir: Path, style: str) -> list[str]:
+    (workdir / "b.yaml").write_text(BRIEF.format(style=style), "utf-8")
+    citations = format_citations(load_brief(Path("b.yaml")))
+    return [c.note or c.text for c in citations.rendered.values()], citations
+
+
+def test_chicago_full_then_short_then_no_ibid(workdir):
+    found, citations = notes(workdir, "chicago-note")
+    assert citations.style.note
+    assert found == [
+        'Jiyoung Song, <span>“Twenty Years’ Evolution of North Korean Migration, 1994–2014: A '
+        'Human Security Perspective,”</span> <em>Asia and the Pacific Policy Studies</em> 2 '
+        '(2015): 401, <a href="https://doi.org/10.1002/app5.82">https://doi.org/10.1002/app5.82'
+        '</a>.',
+        "Song, <span>“Twenty Years’ Evolution of North Korean Migration, 1994–2014,”</span> 403.",
+        "Song, <span>“Twenty Years’ Evolution of North Korean Migration, 1994–2014,”</span> 403.",
+        "Song, <span>“Twenty Years’ Evolution of North Korean Migration, 1994–2014,”</span> 401–3; UN "
+        "Human Rights Council, <em>Report of the Commission of Inquiry on Human Rights in the "
+        "Democratic People’s Republic of Korea</em>, A/HRC/25/63 (2014), para. 5.",
+        "See UN Human Rights Council, <em>Report of the Commission of Inquiry</em>, 10.",
+        "UN Human Rights Council, <em>Report of the Commission of Inquiry</em>, 10f.",
+    ]
+
+
+def test_ibid_variant_repeats_as_ibid(workdir):
+    found, _ = notes(workdir, "chicago-notes-bibliography-subsequent-ibid")
+    assert found[2] == "Ibid."
+    assert found[5] == "Ibid., 10f."
+
+
+def test_author_date_style_is_in_text(workdir):
+    found, citations = notes(workdir, "apa")
+    assert not citations.style.note
+    assert found[:2] == ["(Song, 2015, p. 401)", "(Song, 2015, p. 403)"]
+    assert found[4] == "(see UN Human Rights Council, 2014, p. 10)"
+
+
+def test_bibliography_and_cite_as(workdir):
+    _, citations = notes(workdir, "chicago-note")
+    assert [entry_id for entry_id, _ in citations.bibliography] == ["song2015", "coi2014"]
+    assert citations.cite_as == "Org. <em>Citation Test</em>. Org, 2024."
+
+
+def test_old_chicago_ids_are_aliases(tmp_path):
+    at = Location("b.yaml", 5, 8)
+    assert resolve_style("chicago-fullnote-bibliography", tmp_path, at).path.stem == \
+        "chicago-notes-bibliography"
+    assert resolve_style("modern-humanities-research-association", tmp_path, at).path.stem == \
+        "mhra-notes"
+
+
+def test_unknown_style_names_a_close_match(tmp_path):
+    with pytest.raises(BriefError) as failure:
+        resolve_style("oscolla", tmp_path, Location("b.yaml", 5, 8))
+    assert failure.value.diagnostics[0].format() == (
+        "b.yaml:5:8: error: unknown citation style `oscolla`\n  hint: did you mean `oscola`?")
+
+
+def test_dependent_style_resolves_to_its_parent(tmp_path):
+    dependent = tmp_path / "journal.csl"
+    dependent.write_text(textwrap.dedent("""\
+        <?xml version="1.0" encoding="utf-8"?>
+        <style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="en-US">
+          <info><title>A Journal</title><id>x</id>
+            <link href="http://www.zotero.org/styles/apa" rel="independent-parent"/>
+          </info>
+        </style>"""), "utf-8")
+    style = resolve_style("journal.csl", tmp_path, Location("b.yaml"))
+    assert style.path.name == "apa.csl" and not style.note
+
+
+def test_short_title_is_derived_from_a_subtitle():
+    assert with_short_title({"title": "Main: Sub"})["title-short"] == "Main"
+    assert "title-short" not in with_short_title({"title": "No subtitle"})
+    assert with_short_title({"title": "A: B", "title-short": "Kept"})["title-short"] == "Kept"

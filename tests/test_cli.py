@@ -1,0 +1,166 @@
+"""The command line end to end: what a user types, sees, and gets on disk."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from brief import __version__
+from tests.conftest import DATA, EXAMPLE
+
+BAD = DATA / "bad"
+
+
+def pdf_text(path: Path) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def test_version(run):
+    assert run("--version") == (0, f"brief {__version__}\n")
+
+
+def test_help_lists_commands_and_options(run):
+    code, output = run("build", "--help")
+    assert code == 0
+    for option in ("--output", "--format", "--layout", "--paper", "--style", "--strict"):
+        assert option in output
+
+
+def test_example_pdf_text_pages_and_metadata(example_pdf):
+    reader = pypdf.PdfReader(example_pdf)
+    pages = pdf_text(example_pdf)
+    assert 3 <= len(pages) <= 8
+    assert "Fleeing North Korea" in pages[0] and "SUMMARY" in pages[0]
+    assert "KEY MESSAGES" in pages[0]
+    whole = "\n".join(pages)
+    assert "Recommendations" in whole and "Sources" in whole and "Cite this brief as" in whole
+    assert "nationals of the Democratic People" in whole  # the COI quotation, verbatim
+    assert re.search(r"Page 1 of \d", pages[0])
+    meta = reader.metadata
+    assert meta.title == "Fleeing North Korea: No Safe Passage Through China"
+    assert meta.author == "Jasmin Tarakei"
+    assert meta.subject and meta.creator == f"brief {__version__}"
+    assert "Every road out leads through China" in reader.metadata["/Keywords"]
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert [item.title for item in reader.outline if not isinstance(item, list)][:2] == [
+        "Summary", "Key messages"]
+
+
+def test_first_note_is_printed_on_the_page_that_cites_it(example_pdf):
+    pages = pdf_text(example_pdf)
+    first_note = re.search(r"^1\. (.+)$", pages[0], re.M)
+    assert first_note, "note 1 is not at the foot of page 1"
+    # A full first note: author, quoted title and journal.
+    assert "“Twenty Years’ Evolution of North Korean Migration" in first_note.group(1)
+    numbers = [int(n) for page in pages for n in re.findall(r"^(\d+)\. ", page, re.M)]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+
+
+def test_notes_run_on_without_gaps_across_pages(example_pdf):
+    """Every note is printed exactly once, in order, none lost or pushed off the end."""
+    notes = [int(n) for text in pdf_text(example_pdf)
+             for n in re.findall(r"^(\d+)\. \S", text, re.M)]
+    assert notes == list(range(1, len(notes) + 1)) and len(notes) >= 20
+
+
+def test_build_writes_beside_the_brief(example_copy, run):
+    code, output = run("build", str(example_copy))
+    assert code == 0, output
+    assert example_copy.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_builds_are_byte_identical(example_copy, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1519603200")
+    assert run("build", str(example_copy), "-o", str(tmp_path / "one.pdf"))[0] == 0
+    assert run("build", str(example_copy), "-o", str(tmp_path / "two.pdf"))[0] == 0
+    one, two = (tmp_path / "one.pdf").read_bytes(), (tmp_path / "two.pdf").read_bytes()
+    assert one == two
+    assert pypdf.PdfReader(tmp_path / "one.pdf").metadata["/CreationDate"] == "D:20180226000000Z"
+
+
+def test_html_output_is_one_self_contained_file(example_copy, run):
+    code, _ = run("build", str(example_copy), "--format", "html")
+    assert code == 0
+    html = example_copy.with_suffix(".html").read_text("utf-8")
+    assert "<style>" in html and "<link" not in html
+    assert "Fleeing North Korea" in html
+
+
+def test_letter_paper(example_copy, run, tmp_path):
+    out = tmp_path / "letter.pdf"
+    assert run("build", str(example_copy), "--paper", "letter", "-o", str(out))[0] == 0
+    box = pypdf.PdfReader(out).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_style_option_switches_to_in_text_citations(example_copy, run, tmp_path):
+    out = tmp_path / "apa.pdf"
+    assert run("build", str(example_copy), "--style", "apa", "-o", str(out))[0] == 0
+    whole = "\n".join(pdf_text(out))
+    assert "(Song, 2015, p. 401)" in whole and "References" in whole
+
+
+def test_errors_are_located_and_nothing_is_written(run, tmp_path):
+    brief = tmp_path / "no-citation.yaml"
+    shutil.copy(BAD / "no-citation.yaml", brief)
+    code, output = run("build", "no-citation.yaml", cwd=tmp_path)
+    assert code == 1
+    assert output == (
+        "no-citation.yaml:8:16: error: claim has no citation\n"
+        "  hint: cite its source, e.g. [@song2015, p. 401], or make it a `text` block\n"
+        "no-citation.yaml:9:49: error: unknown source `knwn`\n"
+        "  hint: did you mean `known`?\n")
+    assert not brief.with_suffix(".pdf").exists()
+
+
+def test_failed_build_keeps_the_previous_pdf(example_copy, run):
+    assert run("build", str(example_copy))[0] == 0
+    pdf = example_copy.with_suffix(".pdf")
+    before = pdf.read_bytes()
+    example_copy.write_text(example_copy.read_text("utf-8").replace(
+        "type: article-journal", "type: journal-article", 1), "utf-8")
+    code, output = run("build", str(example_copy))
+    assert code == 1 and "is not a CSL type" in output
+    assert pdf.read_bytes() == before
+    assert [p.name for p in pdf.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_yaml_syntax_error(run):
+    code, output = run("check", str(BAD / "syntax.yaml"), cwd=BAD)
+    assert code == 1
+    assert output.startswith("syntax.yaml:2:16: error: YAML syntax: mapping values are not "
+                             "allowed here\n")
+
+
+def test_warnings_pass_unless_strict(run):
+    code, output = run("check", "unused-source.yaml", cwd=BAD)
+    assert code == 0
+    assert output == ("unused-source.yaml:17:9: warning: source `spare` is never cited\n"
+                      "  hint: cite it, or remove it from `sources`\n")
+    code, output = run("check", "--strict", "unused-source.yaml", cwd=BAD)
+    assert code == 1 and output.startswith("unused-source.yaml:17:9: error:")
+
+
+def test_usage_errors_exit_2(run, tmp_path):
+    assert run("build", str(tmp_path / "missing.yaml"))[0] == 2
+    assert run("build", str(EXAMPLE), "--paper", "a5")[0] == 2
+    assert run("frobnicate")[0] == 2
+
+
+def test_check_the_example_is_clean(run):
+    assert run("check", str(EXAMPLE)) == (0, "")
+
+
+def test_installed_command_never_shows_a_traceback(tmp_path):
+    (tmp_path / "b.yaml").write_text("title: [unclosed\n", "utf-8")
+    done = subprocess.run([sys.executable, "-m", "brief", "build", "b.yaml"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("b.yaml:2:1: error: YAML syntax:")
