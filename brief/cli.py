@@ -124,6 +124,16 @@ def check(briefs: Briefs, style: Style = None, strict: Strict = False) -> None:
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the brief file format (for editors that check YAML)."""
+    import json
+
+    from brief.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     try:
         app()

@@ -245,20 +245,20 @@ class SourceBase(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    id: str = Field(min_length=1)
-    type: str
+    id: str = Field(min_length=1, description="the key that citations use: [@id]")
+    type: Literal[CSL_TYPES] = Field(description="the CSL item type")  # type: ignore[valid-type]
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _known_type(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in CSL_TYPES:
+            raise PydanticCustomError("csl_type", "`{value}` is not a CSL type", {"value": value})
+        return value
 
     @field_validator("id", mode="before")
     @classmethod
     def _id_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
-
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in CSL_TYPES:
-            raise PydanticCustomError("csl_type", "`{value}` is not a CSL type", {"value": value})
-        return value
 
     def csl_json(self) -> dict[str, Any]:
         """The item as pandoc's citeproc reads it: dates and names normalised, numbers as text."""
@@ -269,8 +269,10 @@ class SourceBase(BaseModel):
         }
 
 
-CslDate = Annotated[dict[str, Any], BeforeValidator(csl_date)]
-CslNames = Annotated[list[dict[str, Any]], BeforeValidator(csl_names)]
+CslDate = Annotated[dict[str, Any], BeforeValidator(
+    csl_date, json_schema_input_type=int | str | dict[str, Any])]
+CslNames = Annotated[list[dict[str, Any]], BeforeValidator(
+    csl_names, json_schema_input_type=str | list[str | dict[str, str]])]
 
 # Dates and names get typed fields so that a bad one is reported at its own line.
 Source = create_model(
@@ -287,29 +289,35 @@ Source = create_model(
 )
 
 
-BriefDate = Annotated[dt.date, BeforeValidator(brief_date)]
+BriefDate = Annotated[dt.date, BeforeValidator(brief_date, json_schema_input_type=dt.date)]
 LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 class Brief(Strict):
-    title: str = Field(min_length=1)
+    """A policy brief: the brief file format, version 1."""
+
+    model_config = ConfigDict(title="brief file format, version 1")
+
+    title: str = Field(min_length=1, description="the brief's title")
     subtitle: str | None = None
-    series: str | None = None
-    date: BriefDate
-    language: LanguageTag = "en"
+    series: str | None = Field(None, description="e.g. Policy Brief No. 3")
+    date: BriefDate = Field(description="publication date, YYYY-MM-DD")
+    language: LanguageTag = Field("en", description="BCP 47 tag: labels, dates, hyphenation")
     organisation: Organisation
     authors: list[Author] = []
-    summary: Markdown
-    key_messages: list[Markdown] = []
+    summary: Markdown = Field(description="the executive summary, shown first")
+    key_messages: list[Markdown] = Field([], description="3 to 5 short points")
     sections: Annotated[list[Section], Field(min_length=1)]
     recommendations: Annotated[list[Recommendation], Field(min_length=1)]
-    sources: list[Source]  # type: ignore[valid-type]
-    style: str = "chicago-note"
+    sources: list[Source] = Field(  # type: ignore[valid-type]
+        description="CSL items, or paths to .json, .yaml or .bib files beside the brief")
+    style: str = Field("chicago-note", description="citation style: a short name, a CSL "
+                       "style id or a path to a .csl file")
     layout: Literal["brief", "handout"] = "brief"
-    licence: str | None = None
-    url: str | None = None
-    brand: str | None = None
-    keywords: list[str] = []  # an addition to the format: the PDF's keywords
+    licence: str | None = Field(None, description="e.g. CC BY 4.0")
+    url: str | None = Field(None, description="where the full brief is published")
+    brand: str | None = Field(None, description="a brand.yml file beside the brief")
+    keywords: list[str] = Field([], description="the PDF's keywords (default: the headings)")
 
     def markdown_fields(self) -> Iterator[tuple[NodePath, str]]:
         """Every markdown text in reading order, the order of its footnotes in the PDF.
@@ -341,3 +349,17 @@ class Brief(Strict):
 
     def source_ids(self) -> list[str]:
         return [source.id for source in self.sources]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a brief file, for editors that validate and complete YAML."""
+    schema = Brief.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # In the file, sources may also name files of sources; the loader merges them in.
+    source_or_file = {"anyOf": [{"$ref": "#/$defs/Source"},
+                                {"type": "string", "description": "a .json, .yaml or .bib file"}]}
+    schema["properties"]["sources"] = {
+        "description": schema["properties"]["sources"]["description"],
+        "anyOf": [{"type": "array", "items": source_or_file}, {"type": "string"}],
+    }
+    return schema

@@ -164,3 +164,16 @@ def test_installed_command_never_shows_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("b.yaml:2:1: error: YAML syntax:")
+
+
+def test_schema_describes_the_format(run):
+    import json
+
+    code, output = run("schema")
+    schema = json.loads(output)
+    assert code == 0
+    assert set(schema["required"]) == {"title", "date", "organisation", "summary", "sections",
+                                       "recommendations", "sources"}
+    assert schema["properties"]["style"]["default"] == "chicago-note"
+    assert "report" in schema["$defs"]["Source"]["properties"]["type"]["enum"]
+    assert schema["$defs"]["Section"]["additionalProperties"] is False
