@@ -13,7 +13,7 @@ from brief.diagnostics import (
     warning,
 )
 from brief.load import LoadedBrief, resolve_inside
-from brief.markup import SHORT_LABELS, find_citations, is_known_label
+from brief.markup import LOCATOR_LABELS, SHORT_LABELS, find_citations, is_known_label
 from brief.model import CSL_VARIABLES, Claim, Quote
 
 
@@ -40,7 +40,8 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
                 if item.locator_label and not is_known_label(item.locator_label):
                     problems.append(error(
                         at, f"`{item.locator_label}` is not a locator label",
-                        f"use one of {SHORT_LABELS} (or the word in full: page, "
+                        did_you_mean(item.locator_label, LOCATOR_LABELS)
+                        or f"use one of {SHORT_LABELS} (or the word in full: page, "
                         "paragraph, chapter, section, article …)"))
     for s, section in enumerate(brief.sections):
         for b, block in enumerate(section.body):
@@ -136,6 +137,6 @@ def _key_messages(loaded: LoadedBrief) -> list[Diagnostic]:
     count = len(loaded.brief.key_messages)
     if count and not 3 <= count <= 5:
         return [warning(loaded.where.value(("key_messages",)),
-                        f"{count} key messages; a brief reads best with 3 to 5",
+                        f"{count} key message{'s' if count > 1 else ''}; a brief reads best with 3 to 5",
                         "keep the points a reader must remember")]
     return []

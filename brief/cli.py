@@ -125,6 +125,39 @@ def check(briefs: Briefs, style: Style = None, strict: Strict = False) -> None:
 
 
 @app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="The brief to create, e.g. my-brief.yaml.",
+                                         metavar="FILE", show_default=False)],
+) -> None:
+    """Write a new brief, ready to fill in. Never overwrites a file."""
+    from brief.render import templates_folder
+
+    if path.exists():
+        raise typer.BadParameter(f"{path} already exists; choose another name",
+                                 param_hint="PATH")
+    starter = (templates_folder() / "new" / "brief.yaml").read_text("utf-8")
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(starter)
+    except OSError as failure:
+        typer.echo(f"{path}: error: cannot write: {failure.strerror}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {path}; fill it in, then run: brief build {path}", err=True)
+
+
+@app.command()
+def styles(
+    search: Annotated[Optional[str], typer.Argument(
+        help="Show only styles whose id or title contains this text.", show_default=False)] = None,
+) -> None:
+    """List the citation styles: short names first, then every installed CSL style."""
+    from brief.cite import available_styles
+
+    for style_id, title in available_styles(search):
+        typer.echo(f"{style_id:45} {title}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the brief file format (for editors that check YAML)."""
     import json

@@ -116,7 +116,7 @@ def load_brief(path: Path) -> LoadedBrief:
     if not isinstance(data, dict):
         raise BriefError([error(
             Location(shown), "a brief is a YAML mapping of keys such as `title` and `summary`",
-            "start from `brief new` or from the example in briefs/",
+            "start from `brief new FILE.yaml`, which writes a brief to fill in",
         )])
     problems: list[Diagnostic] = []
     if "sources" in data:

@@ -34,7 +34,9 @@ LOCATOR_LABELS = {
     "art.", "arts.", "article", "articles",
 }
 SHORT_LABELS = "p., pp., para., paras., ch., sec., §, n., art., vol., fig., l., no., pt."
-LABEL_RE = re.compile(r"^\s*([A-Za-z]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm])")
+LABEL_RE = re.compile(
+    r"^\s*(sub verbo|s\.vv?\.|[A-Za-z]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm]|(?<=s\.v\.)|"
+    r"(?<=s\.vv\.)|(?<=sub verbo))")
 
 
 @dataclass(frozen=True)

@@ -71,28 +71,61 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
 
     refused: list[str] = []
     at = Location(brief_file)
+    options = {
+        # The same HTML always gives the same identifier, hence the same bytes.
+        "pdf_identifier": hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
+        "pdf_tags": tagged,
+    }
     with _weasyprint_warnings() as messages:
         try:
             document = HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
-                            url_fetcher=restricted_fetcher(allowed_folders, refused))
-            pdf = document.write_pdf(
-                # The same HTML always gives the same identifier, hence the same bytes.
-                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-                pdf_tags=tagged,
-            )
+                            url_fetcher=restricted_fetcher(allowed_folders, refused)
+                            ).render(**options)
+            misplaced = misplaced_notes(document)
+            pdf = document.write_pdf(**options)
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
             if refused:
-                raise BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
-                                        "a brief may only use files in its own folder")
-                                  for url in refused]) from None
+                raise _refused(refused, at) from None
             raise BriefError([error(at, f"the PDF could not be laid out: {failure}",
                                     "this is a bug in brief if the brief checks cleanly; "
                                     "please report it with the brief")]) from None
     if refused:
-        raise BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
-                                "a brief may only use files in its own folder")
-                          for url in refused])
-    return pdf, [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
+        raise _refused(refused, at)
+    diagnostics = [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
+    diagnostics += [warning(at, f"note {number} is called on page {called} but printed on page "
+                            f"{printed}", "shorten the notes or the text around them")
+                    for number, called, printed in misplaced]
+    return pdf, diagnostics
+
+
+def _refused(urls: list[str], at: Location) -> BriefError:
+    return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
+                             "a brief may only use files in its own folder")
+                       for url in dict.fromkeys(urls)])
+
+
+def misplaced_notes(document) -> list[tuple[int, int, int]]:
+    """Footnotes printed on another page than their call, as (number, called, printed).
+
+    WeasyPrint may move a note to a later page to fit one more line of text; readers of a
+    brief must find each note under the line that calls it, so this is checked, not assumed.
+    """
+    def descendants(box):
+        yield box
+        for child in getattr(box, "children", None) or ():
+            yield from descendants(child)
+
+    called: list[tuple[object, int]] = []
+    printed: dict[object, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        body, footnote_area = page._page_box.children[:2]
+        called += [(box.footnote.element, number) for box in descendants(body)
+                   if getattr(box, "footnote", None) is not None]
+        printed.update((box.element, number) for box in footnote_area.children
+                       if getattr(box, "element", None) is not None)
+    return [(index, page, printed.get(element, 0))
+            for index, (element, page) in enumerate(called, 1)
+            if printed.get(element) != page]
 
 
 def write_atomically(data: bytes, target: Path) -> None:

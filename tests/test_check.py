@@ -44,7 +44,10 @@ def test_citation_in_a_folded_block_is_located(workdir):
 def test_locator_label_must_be_a_csl_term(workdir):
     text = VALID.replace("[@a, p. 1]", "[@a, pg. 1]")
     assert report(workdir, text) == [
-        "b.yaml:8:25: error: `pg.` is not a locator label\n"
+        "b.yaml:8:25: error: `pg.` is not a locator label\n  hint: did you mean `p.`?"]
+    text = VALID.replace("[@a, p. 1]", "[@a, xyz 1]")
+    assert report(workdir, text) == [
+        "b.yaml:8:25: error: `xyz` is not a locator label\n"
         "  hint: use one of p., pp., para., paras., ch., sec., §, n., art., vol., fig., l., no., "
         "pt. (or the word in full: page, paragraph, chapter, section, article …)"]
 

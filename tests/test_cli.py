@@ -70,7 +70,8 @@ def test_notes_run_on_without_gaps_across_pages(example_pdf):
 
 
 def test_build_writes_beside_the_brief(example_copy, run):
-    code, output = run("build", str(example_copy))
+    # --strict: not even a layout warning (such as a note pushed off its page) is tolerated.
+    code, output = run("build", "--strict", str(example_copy))
     assert code == 0, output
     assert example_copy.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
 
@@ -177,3 +178,20 @@ def test_schema_describes_the_format(run):
     assert schema["properties"]["style"]["default"] == "chicago-note"
     assert "report" in schema["$defs"]["Source"]["properties"]["type"]["enum"]
     assert schema["$defs"]["Section"]["additionalProperties"] is False
+
+
+def test_new_writes_a_brief_that_builds_and_never_overwrites(run, tmp_path):
+    assert run("new", "mine.yaml", cwd=tmp_path)[0] == 0
+    assert run("build", "--strict", "mine.yaml", cwd=tmp_path) == (0, "wrote mine.pdf\n")
+    before = (tmp_path / "mine.yaml").read_bytes()
+    code, output = run("new", "mine.yaml", cwd=tmp_path)
+    assert code == 2 and "already exists" in output
+    assert (tmp_path / "mine.yaml").read_bytes() == before
+
+
+def test_styles_lists_short_names_and_the_collection(run):
+    code, output = run("styles", "oscola")
+    assert code == 0
+    lines = output.splitlines()
+    assert lines[0].split() == ["oscola", "=", "oscola"]
+    assert any(line.startswith("oscola-no-ibid ") for line in lines)

@@ -56,3 +56,10 @@ def test_in_text_citations_stay_in_place():
 
 def test_plain_text_drops_markup_and_citations():
     assert plain_text("A *strong* claim [@a, p. 1] & more.") == "A strong claim & more."
+
+
+def test_locator_labels_with_spaces_and_dots():
+    labels = [item.locator_label for text in ("[@a, s.v. migration]", "[@a, sub verbo x]",
+                                              "[@a, § 4]", "[@a, para 12]")
+              for cluster in find_citations(text) for item in cluster.items]
+    assert labels == ["s.v.", "sub verbo", "§", "para"]
