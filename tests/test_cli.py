@@ -136,7 +136,7 @@ def test_yaml_syntax_error(run):
     code, output = run("check", str(BAD / "syntax.yaml"), cwd=BAD)
     assert code == 1
     assert output.startswith("syntax.yaml:2:16: error: YAML syntax: mapping values are not "
-                             "allowed here\n")
+                             "allowed in this context\n")
 
 
 def test_warnings_pass_unless_strict(run):
@@ -195,3 +195,42 @@ def test_styles_lists_short_names_and_the_collection(run):
     lines = output.splitlines()
     assert lines[0].split() == ["oscola", "=", "oscola"]
     assert any(line.startswith("oscola-no-ibid ") for line in lines)
+
+
+def test_batch_builds_a_folder_in_parallel_and_skips_what_is_up_to_date(run, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("one", "two", "three"):
+        shutil.copy(DATA / "bad" / "unused-source.yaml", folder / f"{name}.yaml")
+    (folder / "refs.yaml").write_text("- id: x\n  type: book\n", "utf-8")  # not a brief
+    code, output = run("build", "-j", "2", str(folder))
+    assert code == 0
+    assert sorted(line.split()[-1] for line in output.splitlines() if line.startswith("wrote")) \
+        == sorted(str(folder / f"{name}.pdf") for name in ("one", "two", "three"))
+    assert not (folder / "refs.pdf").exists()
+    before = {name: (folder / f"{name}.pdf").stat().st_mtime_ns for name in ("one", "two")}
+
+    (folder / "two.yaml").write_text((folder / "two.yaml").read_text("utf-8").replace(
+        "A claim", "A changed claim"), "utf-8")
+    code, output = run("build", "-j", "2", str(folder))
+    assert code == 0
+    assert f"up to date {folder / 'one.pdf'}" in output
+    assert f"wrote {folder / 'two.pdf'}" in output
+    assert (folder / "one.pdf").stat().st_mtime_ns == before["one"]
+    assert (folder / "two.pdf").stat().st_mtime_ns != before["two"]
+
+    code, output = run("build", "--force", str(folder / "one.yaml"))
+    assert code == 0 and output.endswith(f"\nwrote {folder / 'one.pdf'}\n")
+
+
+def test_a_changed_sources_file_or_option_triggers_a_rebuild(run, tmp_path):
+    shutil.copytree(DATA / "multi-sources", tmp_path / "m")
+    brief = tmp_path / "m" / "brief.yaml"
+    assert run("build", str(brief))[0] == 0
+    assert run("build", str(brief))[1] == f"up to date {brief.with_suffix('.pdf')}\n"
+    assert run("build", "--paper", "letter", str(brief))[1].startswith("wrote")
+    bib = tmp_path / "m" / "refs.bib"
+    bib.write_text(bib.read_text("utf-8").replace("year = {2018}", "year = {2019}"), "utf-8")
+    assert run("build", "--paper", "letter", str(brief))[1].startswith("wrote")
+    brief.with_suffix(".pdf").write_bytes(b"damaged")
+    assert run("build", "--paper", "letter", str(brief))[1].startswith("wrote")

