@@ -74,7 +74,7 @@ def default_output(path: Path, options: BuildOptions) -> Path:
 def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
     """A skipped result when the output was built from exactly these inputs, else None."""
     from brief import freshness
-    from brief.render import templates_folder
+    from brief.resources import templates_folder
 
     output = options.output or default_output(path, options)
     if options.force or not freshness.is_fresh(output, options.fingerprint(),
@@ -85,11 +85,14 @@ def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
 
 def build(path: Path, options: BuildOptions) -> BuildResult:
     """Build one brief; on any error nothing is written and an earlier output stays intact."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from brief.check import check_brief
     from brief.cite import format_citations
     from brief.load import load_brief
     from brief.pdf import render_pdf, write_atomically
-    from brief.render import render_html, templates_folder
+    from brief.render import render_html
+    from brief.resources import templates_folder
 
     from brief import freshness
 
@@ -108,7 +111,12 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
             raise BriefError([error(loaded.where.value(("layout",)),
                                     f"the `{layout}` layout is not installed",
                                     "use `brief` (the full brief)")])
-        citations = format_citations(loaded, options.style)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            # pandoc runs as its own process: let it work while WeasyPrint is imported.
+            citing = background.submit(format_citations, loaded, options.style)
+            if options.format == "pdf":
+                import weasyprint  # noqa: F401
+            citations = citing.result()
         html = render_html(loaded, citations, paper=options.paper, layout=layout)
         if options.format == "html":
             data = html.encode("utf-8")

@@ -20,14 +20,9 @@ from brief.cite import Citations
 from brief.load import LoadedBrief
 from brief.markup import Cluster, plain_text, render_inline
 from brief.model import Claim, ListBlock, NodePath, Quote, Text
+from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-
-
-def templates_folder() -> Path:
-    """The templates: inside the installed package, or beside it in a source checkout."""
-    installed = Path(__file__).with_name("templates")
-    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 @functools.cache

@@ -234,3 +234,17 @@ def test_a_changed_sources_file_or_option_triggers_a_rebuild(run, tmp_path):
     assert run("build", "--paper", "letter", str(brief))[1].startswith("wrote")
     brief.with_suffix(".pdf").write_bytes(b"damaged")
     assert run("build", "--paper", "letter", str(brief))[1].startswith("wrote")
+
+
+def test_up_to_date_shortcut_says_what_the_full_command_says(tmp_path):
+    shutil.copy(DATA / "bad" / "unused-source.yaml", tmp_path / "b.yaml")
+
+    def brief(*args):
+        done = subprocess.run([sys.executable, "-m", "brief", *args], cwd=tmp_path,
+                              capture_output=True, text=True)
+        return done.returncode, done.stderr
+
+    assert brief("build", "b.yaml")[0] == 0
+    shortcut = brief("build", "b.yaml")  # no options: answered without the full CLI
+    full = brief("build", "--jobs", "1", "b.yaml")
+    assert shortcut == full == (0, "up to date b.pdf\n")

@@ -1,0 +1,142 @@
+"""Speed of `brief`, measured as ratios within one run, so that the machine's speed cancels out.
+
+    .venv/bin/python benchmarks/run.py [--repeat N]
+
+Every figure is the median of N runs of a fresh process (as a user runs it). Targets:
+`brief --help` <= 0.25x and `brief check` <= 0.5x of `import weasyprint`; `brief build` <= 1.10x
+a bare WeasyPrint render of the same HTML; -j 2 >= 1.8x faster than -j 1 on 6 briefs; an
+unchanged rebuild <= 5 % of a build; time per page at 10x the example within 1.2x of 1x;
+peak memory at 10x <= 300 MiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "briefs" / "north-korea-refugees.yaml"
+PYTHON = sys.executable
+BRIEF = [PYTHON, "-m", "brief"]
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in KiB of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0,):
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n"
+                         + process.stderr.read().decode())
+    return elapsed, usage.ru_maxrss
+
+
+def median(command: list[str], repeat: int, before=None) -> float:
+    times = []
+    for _ in range(repeat):
+        if before:
+            before()
+        times.append(run(command)[0])
+    return statistics.median(times)
+
+
+def pages(pdf: Path) -> int:
+    import pypdf  # read outside the timed processes
+
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def scaled_brief(factor: int, folder: Path) -> Path:
+    """The example with its sections repeated `factor` times (ids made unique)."""
+    text = EXAMPLE.read_text("utf-8")
+    head, rest = text.split("\nsections:\n", 1)
+    sections, tail = rest.split("\nrecommendations:\n", 1)
+    copies = [re.sub(r"(\n\s+id: )([\w-]+)", rf"\g<1>\g<2>-{n}", sections)
+              for n in range(factor)]
+    path = folder / f"example-{factor}x.yaml"
+    path.write_text(head + "\nsections:\n" + "\n".join(copies)
+                    + "\nrecommendations:\n" + tail, "utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
+    repeat = parser.parse_args().repeat
+    scratch = Path(tempfile.mkdtemp(prefix="brief-bench-"))
+    os.environ["BRIEF_CACHE_DIR"] = str(scratch / "cache")
+    results: list[tuple[str, float, str, bool]] = []
+
+    def report(name: str, value: float, target: str, ok: bool) -> None:
+        results.append((name, value, target, ok))
+        print(f"{name:55} {value:8.3f}   target {target:8} {'ok' if ok else 'MISSED'}",
+              flush=True)
+
+    try:
+        import_weasyprint = median([PYTHON, "-c", "import weasyprint"], repeat)
+        print(f"(import weasyprint: {import_weasyprint:.3f} s)")
+        help_time = median(BRIEF + ["--help"], repeat)
+        report("brief --help / import weasyprint", help_time / import_weasyprint, "<= 0.25",
+               help_time / import_weasyprint <= 0.25)
+        check_time = median(BRIEF + ["check", str(EXAMPLE)], repeat)
+        report("brief check / import weasyprint", check_time / import_weasyprint, "<= 0.50",
+               check_time / import_weasyprint <= 0.5)
+
+        html = scratch / "example.html"
+        run(BRIEF + ["build", "--force", "--format", "html", "-o", str(html), str(EXAMPLE)])
+        out = scratch / "example.pdf"
+        build_time = median(BRIEF + ["build", "--force", "-o", str(out), str(EXAMPLE)], repeat)
+        bare = [PYTHON, "-c", "import sys; from weasyprint import HTML; "
+                "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)",
+                str(html), str(scratch / "bare.pdf")]
+        bare_time = median(bare, repeat)
+        report("brief build / bare WeasyPrint render of its HTML", build_time / bare_time,
+               "<= 1.10", build_time / bare_time <= 1.10)
+
+        unchanged = median(BRIEF + ["build", "-o", str(out), str(EXAMPLE)], repeat)
+        report("unchanged rebuild / build", unchanged / build_time, "<= 0.05",
+               unchanged / build_time <= 0.05)
+
+        batch = scratch / "batch"
+        batch.mkdir()
+        for n in range(6):
+            shutil.copy(EXAMPLE, batch / f"brief-{n}.yaml")
+        one = median(BRIEF + ["build", "--force", "-j", "1", str(batch)], max(1, repeat // 2))
+        two = median(BRIEF + ["build", "--force", "-j", "2", str(batch)], max(1, repeat // 2))
+        report("speed-up of -j 2 over -j 1 on 6 briefs", one / two, ">= 1.8", one / two >= 1.8)
+
+        per_page = {}
+        memory = 0
+        for factor in (1, 10):
+            brief = scaled_brief(factor, scratch)
+            pdf = brief.with_suffix(".pdf")
+            seconds = []
+            for _ in range(max(1, repeat // 2)):
+                elapsed, peak = run(BRIEF + ["build", "--force", str(brief)])
+                seconds.append(elapsed)
+                memory = max(memory, peak) if factor == 10 else memory
+            per_page[factor] = statistics.median(seconds) / pages(pdf)
+            print(f"(time per page at {factor}x: {per_page[factor]:.3f} s, "
+                  f"{pages(pdf)} pages)")
+        ratio = per_page[10] / per_page[1]
+        report("time per page at 10x / at 1x", ratio, "<= 1.20", ratio <= 1.2)
+        report("peak memory at 10x, MiB", memory / 1024, "<= 300", memory / 1024 <= 300)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    missed = [name for name, _, _, ok in results if not ok]
+    print(f"{len(results) - len(missed)} of {len(results)} figures within target")
+
+
+if __name__ == "__main__":
+    main()
