@@ -24,10 +24,12 @@ class BuildOptions:
     strict: bool = False
     output: Path | None = None  # None: beside the brief
     force: bool = False  # rebuild even when the output is up to date
+    allow_network: bool = False  # web images and logos may be fetched
 
     def fingerprint(self) -> str:
         """The options that change the output, for the up-to-date check."""
-        return repr((self.format, self.layout, self.paper, self.style, self.strict))
+        return repr((self.format, self.layout, self.paper, self.style, self.strict,
+                     self.allow_network))
 
 
 @dataclass
@@ -49,7 +51,8 @@ def _strictly(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
     return [Diagnostic(d.location, "error", d.message, d.hint) for d in diagnostics]
 
 
-def check(path: Path, strict: bool = False, style: str | None = None) -> BuildResult:
+def check(path: Path, strict: bool = False, style: str | None = None,
+          allow_network: bool = False) -> BuildResult:
     """Load and lint a brief without rendering anything."""
     from brief.check import check_brief
     from brief.cite import resolve_style
@@ -58,7 +61,7 @@ def check(path: Path, strict: bool = False, style: str | None = None) -> BuildRe
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
-        result.diagnostics = check_brief(loaded)
+        result.diagnostics = check_brief(loaded, allow_network)
         resolve_style(style or loaded.brief.style, loaded.folder,
                       loaded.where.value(("style",)))
     except BriefError as failure:
@@ -102,7 +105,8 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
-        result.diagnostics = _strictly(check_brief(loaded), options.strict)
+        result.diagnostics = _strictly(check_brief(loaded, options.allow_network),
+                                       options.strict)
         if not result.ok:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
@@ -123,7 +127,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
         else:
             data, layout_warnings = render_pdf(
                 html, loaded.folder, [loaded.folder, templates_folder()],
-                loaded.where.brief_file)
+                loaded.where.brief_file, allow_network=options.allow_network)
             result.diagnostics += _strictly(layout_warnings, options.strict)
             if not result.ok:
                 result.diagnostics = sort_diagnostics(result.diagnostics)
@@ -145,10 +149,15 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
 
 def _inputs(loaded, style_file: Path) -> list[Path]:
     """Every file a build of this brief read, for the up-to-date check."""
-    files = [loaded.path, *loaded.source_files, style_file]
+    from brief.check import is_web_address
+    from brief.markup import find_images
+
+    pictures = [image.source for path, text in loaded.brief.markdown_fields()
+                if path[-1] == "text" for image in find_images(text)]
     if loaded.brief.organisation.logo:
-        files.append(loaded.folder / loaded.brief.organisation.logo)
-    return files
+        pictures.append(loaded.brief.organisation.logo)
+    return [loaded.path, *loaded.source_files, style_file,
+            *(loaded.folder / p for p in pictures if not is_web_address(p))]
 
 
 BRIEF_MARKERS = re.compile(r"^title:", re.M), re.compile(r"^sections:", re.M)

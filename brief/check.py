@@ -7,20 +7,28 @@ from collections import Counter
 from brief.diagnostics import (
     BriefError,
     Diagnostic,
+    Location,
     did_you_mean,
     error,
     sort_diagnostics,
     warning,
 )
 from brief.load import LoadedBrief, resolve_inside
-from brief.markup import LOCATOR_LABELS, SHORT_LABELS, find_citations, is_known_label
+from brief.markup import (
+    LOCATOR_LABELS,
+    SHORT_LABELS,
+    find_citations,
+    find_images,
+    is_known_label,
+)
 from brief.model import CSL_VARIABLES, Claim, Quote
 
 
-def check_brief(loaded: LoadedBrief) -> list[Diagnostic]:
+def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
     """Every problem the brief has beyond its shape, errors and warnings alike."""
     return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
-                            + _ids(loaded) + _files(loaded) + _key_messages(loaded))
+                            + _ids(loaded) + _logo(loaded, allow_network)
+                            + _images(loaded, allow_network) + _key_messages(loaded))
 
 
 def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
@@ -117,26 +125,62 @@ def _ids(loaded: LoadedBrief) -> list[Diagnostic]:
     return problems
 
 
-def _files(loaded: LoadedBrief) -> list[Diagnostic]:
-    logo = loaded.brief.organisation.logo
-    if not logo:
-        return []
-    at = loaded.where.value(("organisation", "logo"))
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+
+
+def is_web_address(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def _picture(loaded: LoadedBrief, written: str, at: Location, what: str,
+             allow_network: bool) -> list[Diagnostic]:
+    """A logo or image: a file inside the brief's folder, or a web address when allowed."""
+    if is_web_address(written):
+        return [] if allow_network else [error(
+            at, f"{what} `{written}` is on the web, and brief does not go online by itself",
+            "save the picture beside the brief, or build with --allow-network")]
     try:
-        path = resolve_inside(loaded.folder, logo, at, "logo")
+        path = resolve_inside(loaded.folder, written, at, what)
     except BriefError as failure:
         return failure.diagnostics
     if not path.is_file():
-        return [error(at, f"logo not found: {logo}", "paths are relative to the brief's folder")]
-    if path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
-        return [error(at, f"`{logo}` is not an SVG, PNG or JPEG image")]
+        return [error(at, f"{what} not found: {written}", "paths are relative to the brief's folder")]
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return [error(at, f"`{written}` is not an SVG, PNG or JPEG image")]
     return []
+
+
+def _logo(loaded: LoadedBrief, allow_network: bool) -> list[Diagnostic]:
+    logo = loaded.brief.organisation.logo
+    if not logo:
+        return []
+    return _picture(loaded, logo, loaded.where.value(("organisation", "logo")), "logo",
+                    allow_network)
+
+
+def _images(loaded: LoadedBrief, allow_network: bool) -> list[Diagnostic]:
+    """Pictures are for `text` blocks, from the brief's folder, and need alt text."""
+    problems = []
+    for path, text in loaded.brief.markdown_fields():
+        for image in find_images(text):
+            at = loaded.where.within(path, text, image.offset)
+            if path[-1] != "text":
+                problems.append(error(at, "pictures are allowed only in `text` blocks",
+                                      "move the picture into a `- text:` block of its own"))
+                continue
+            if not image.alt:
+                problems.append(error(at, "picture has no alt text",
+                                      "describe it for readers who cannot see it: "
+                                      "![what the picture shows](file.png)"))
+            problems += _picture(loaded, image.source, at, "picture", allow_network)
+    return problems
 
 
 def _key_messages(loaded: LoadedBrief) -> list[Diagnostic]:
     count = len(loaded.brief.key_messages)
     if count and not 3 <= count <= 5:
         return [warning(loaded.where.value(("key_messages",)),
-                        f"{count} key message{'s' if count > 1 else ''}; a brief reads best with 3 to 5",
+                        f"{count} key message{'s' if count > 1 else ''}; a brief reads best "
+                        "with 3 to 5",
                         "keep the points a reader must remember")]
     return []

@@ -42,6 +42,9 @@ Briefs = Annotated[list[Path], typer.Argument(
     help="Brief YAML files to process.", exists=True, dir_okay=False, readable=True,
     show_default=False)]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+AllowNetwork = Annotated[bool, typer.Option(
+    "--allow-network", help="Let pictures and logos come from web addresses. Off by default: "
+    "a build never goes online by itself.")]
 Style = Annotated[Optional[str], typer.Option(
     "--style", help="Citation style: a short name (chicago-note, oscola, apa …), a CSL style "
     "id, or a path to a .csl file. Overrides the brief's `style`.", show_default=False)]
@@ -100,6 +103,7 @@ def build(
     ] = 1,
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even when an output is up to date.")] = False,
+    allow_network: AllowNetwork = False,
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
     from brief.build import BuildOptions, build_many, find_briefs
@@ -117,7 +121,7 @@ def build(
             target = output / path.with_suffix(f".{format.value}").name
         return BuildOptions(format=format.value, layout=layout.value if layout else None,
                             paper=paper.value, style=style, strict=strict, output=target,
-                            force=force)
+                            force=force, allow_network=allow_network)
 
     failed = False
     with _progress(len(paths)) as advance:
@@ -159,13 +163,14 @@ def _progress(total: int):
 
 
 @app.command()
-def check(briefs: Briefs, style: Style = None, strict: Strict = False) -> None:
+def check(briefs: Briefs, style: Style = None, strict: Strict = False,
+          allow_network: AllowNetwork = False) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""
     from brief.build import check as check_brief
 
     failed = False
     for path in briefs:
-        result = check_brief(path, strict=strict, style=style)
+        result = check_brief(path, strict=strict, style=style, allow_network=allow_network)
         _print(result)
         failed |= not result.ok
     raise typer.Exit(1 if failed else 0)

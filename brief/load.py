@@ -190,7 +190,26 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
     if tree is None:
         return None
     where.values.setdefault(root, _location(shown, tree))
+    if _expanded_size(tree, {}, 0) > MAX_NODES:
+        raise BriefError([error(
+            _location(shown, tree), f"the brief has more than {MAX_NODES:,} values once its "
+            "aliases (*name) are expanded",
+            "a brief this large is almost certainly a mistake or a hostile file")])
     return _plain(tree, shown, where, root, 0, [0])
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
+    """How many values the tree holds with aliases expanded, counted without expanding them."""
+    if id(node) in sizes or depth > MAX_DEPTH:
+        return sizes.get(id(node), 1)
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    sizes[id(node)] = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
+    return sizes[id(node)]
 
 
 def _yaml_hint(problem: str) -> str | None:
@@ -243,7 +262,7 @@ def _plain(node: yaml.Node, shown: str, where: SourceMap, path: NodePath, depth:
     here = _location(shown, node)
     if depth > MAX_DEPTH or counter[0] > MAX_NODES:
         reason = (f"nested more than {MAX_DEPTH} levels deep" if depth > MAX_DEPTH
-                  else f"more than {MAX_NODES:,} values (after expanding aliases)")
+                  else f"more than {MAX_NODES:,} values")
         raise BriefError([error(
             here, f"the brief is {reason}",
             "a brief this large is almost certainly a mistake or a hostile file",

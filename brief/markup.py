@@ -102,16 +102,60 @@ def is_known_label(label: str) -> bool:
     return label.lower() in LOCATOR_LABELS
 
 
-def _markdown(language: str):
+def _markdown(language: str, images: bool = False):
     from markdown_it import MarkdownIt  # deferred: `brief check` only needs the citations
 
     quotes = QUOTES.get(language.split("-")[0].lower(), "“”‘’")
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
                                    "linkify": False})
     md.enable(["replacements", "smartquotes"])
-    md.disable(["image"])  # user text may not pull files into the PDF
+    if images:
+        md.add_render_rule("image", _render_image)
+    else:
+        md.disable(["image"])  # only `text` blocks may show pictures
     md.validateLink = _safe_link
+    md.add_render_rule("link_open", _render_link_open)
     return md
+
+
+def _render_link_open(renderer, tokens, index, options, env) -> str:
+    # A relative path is fine for a picture but is no place for a reader to go: no link.
+    token = tokens[index]
+    if not (token.attrGet("href") or "").lower().startswith(SAFE_SCHEMES):
+        token.attrs.pop("href", None)
+    return renderer.renderToken(tokens, index, options, env)
+
+
+def _render_image(renderer, tokens, index, options, env) -> str:
+    """A picture whose file the caller has checked and turned into a data: URL."""
+    from markdown_it.common.utils import escapeHtml
+
+    token = tokens[index]
+    alt = renderer.renderInlineAsText(token.children, options, env)
+    source = env["image_source"](token.attrGet("src") or "")
+    return f'<img src="{escapeHtml(source)}" alt="{escapeHtml(alt)}">'
+
+
+@dataclass(frozen=True)
+class Image:
+    source: str
+    alt: str
+    offset: int  # where `![` starts in the text
+
+
+def find_images(text: str) -> list[Image]:
+    """The markdown images (`![alt](file.png)`) in a text, for checking before rendering."""
+    md = _md("en", images=True)
+    found = []
+    search_from = 0
+    for block in md.parseInline(text):
+        for token in block.children or ():
+            if token.type == "image":
+                alt = "".join(child.content for child in token.children or ())
+                offset = max(text.find("![", search_from), 0)
+                search_from = offset + 2
+                found.append(Image(token.attrGet("src") or "", alt.strip(), offset))
+    return found
 
 
 QUOTES = {
@@ -122,21 +166,30 @@ SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
 
 
 def _safe_link(url: str) -> bool:
-    return url.strip().lower().startswith(SAFE_SCHEMES)
+    """Web and mail links, and scheme-less relative paths (checked again before use)."""
+    url = url.strip().lower()
+    return url.startswith(SAFE_SCHEMES) or not re.match(r"^[a-z][a-z0-9+.\-]*:|^//", url)
 
 
 _renderers: dict = {}
 
 
+def _md(language: str, images: bool = False):
+    key = (language, images)
+    return _renderers.get(key) or _renderers.setdefault(key, _markdown(language, images))
+
+
 def render_inline(text: str, language: str = "en",
                   citation_html: Callable[[int, Cluster], str] | None = None,
-                  move_punctuation: bool = False) -> Markup:
+                  move_punctuation: bool = False,
+                  image_source: Callable[[str], str] | None = None) -> Markup:
     """Inline markdown as safe HTML; each citation is replaced by `citation_html(i, cluster)`.
 
     With `move_punctuation` (note styles), a full stop or comma that follows a citation moves
-    before the note call, and the space before the citation goes, as pandoc does.
+    before the note call, and the space before the citation goes, as pandoc does. Images are
+    shown only when `image_source` is given: it maps the path written to the URL to embed.
     """
-    md = _renderers.get(language) or _renderers.setdefault(language, _markdown(language))
+    md = _md(language, images=image_source is not None)
     clusters = find_citations(text) if citation_html else []
     pieces: list[str] = []
     last = 0
@@ -149,7 +202,7 @@ def render_inline(text: str, language: str = "en",
     if move_punctuation and clusters:
         marked = re.sub(r"\s*(\ue000\d+\ue001)([.,;:!?]+)", r"\2\1", marked)
         marked = re.sub(r"\s+(\ue000\d+\ue001)", r"\1", marked)
-    html = md.renderInline(marked)
+    html = md.renderInline(marked, {"image_source": image_source})
     if clusters:
         # The punctuation (or else the word) before a citation travels with it, so that a note
         # call never starts a line.
@@ -179,7 +232,7 @@ def _placeholder(index: int, narrative: bool) -> str:
 
 def plain_text(text: str) -> str:
     """Markdown without its markup and without citations, for PDF metadata and the like."""
-    md = _renderers.get("en") or _renderers.setdefault("en", _markdown("en"))
+    md = _md("en")
     stripped = text
     for cluster in reversed(find_citations(text)):
         stripped = stripped[:cluster.start].rstrip() + stripped[cluster.end:]

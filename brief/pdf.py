@@ -15,8 +15,10 @@ from urllib.parse import unquote, urlsplit
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 
 
-def restricted_fetcher(allowed_folders: list[Path], refused: list[str]):
-    """A URL fetcher that serves `data:` URLs and files inside `allowed_folders`, nothing else.
+def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
+                       allow_network: bool = False):
+    """A URL fetcher that serves `data:` URLs and files inside `allowed_folders`, nothing else
+    (and web addresses only when the user allowed the network).
 
     WeasyPrint's default fetcher reads any local file and any URL on the network; a brief from
     a stranger must not be able to do either. Refused URLs are collected for the report.
@@ -28,7 +30,7 @@ def restricted_fetcher(allowed_folders: list[Path], refused: list[str]):
     class RestrictedFetcher(URLFetcher):
         def fetch(self, url: str, headers=None):
             parts = urlsplit(url)
-            if parts.scheme == "data":
+            if parts.scheme == "data" or allow_network and parts.scheme in ("http", "https"):
                 return super().fetch(url, headers)
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
@@ -37,7 +39,8 @@ def restricted_fetcher(allowed_folders: list[Path], refused: list[str]):
             refused.append(url)
             raise FatalURLFetchingError(f"brief does not fetch {url}")
 
-    return RestrictedFetcher(allowed_protocols=["data", "file"], allow_redirects=False)
+    protocols = ["data", "file"] + (["http", "https"] if allow_network else [])
+    return RestrictedFetcher(allowed_protocols=protocols, allow_redirects=False)
 
 
 class _Collect(logging.Handler):
@@ -65,7 +68,8 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
-               brief_file: str, tagged: bool = True) -> tuple[bytes, list[Diagnostic]]:
+               brief_file: str, tagged: bool = True,
+               allow_network: bool = False) -> tuple[bytes, list[Diagnostic]]:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics."""
     from weasyprint import HTML
 
@@ -79,8 +83,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     with _weasyprint_warnings() as messages:
         try:
             document = HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
-                            url_fetcher=restricted_fetcher(allowed_folders, refused)
-                            ).render(**options)
+                            url_fetcher=restricted_fetcher(allowed_folders, refused,
+                                                           allow_network)).render(**options)
             misplaced = misplaced_notes(document)
             pdf = document.write_pdf(**options)
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw

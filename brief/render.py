@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from brief import __version__
+from brief.check import is_web_address
 from brief.cite import Citations
 from brief.load import LoadedBrief
 from brief.markup import Cluster, plain_text, render_inline
@@ -91,11 +92,16 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         """Plain fields get the same typography (quotes, dashes) as markdown ones."""
         return render_inline(text, brief.language)
 
+    def picture(written: str) -> str:
+        # Checked already: a web address (with --allow-network) or a file in the folder.
+        return written if is_web_address(written) else data_url(loaded.folder / written)
+
     def html(path: NodePath, text: str) -> Markup:
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text, note=rendered.note)
-        return render_inline(text, brief.language, citation, move_punctuation=note_style)
+        return render_inline(text, brief.language, citation, move_punctuation=note_style,
+                             image_source=picture if path[-1] == "text" else None)
 
     sections = []
     for s, section in enumerate(brief.sections):
@@ -145,8 +151,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "web_link": (brief.organisation.url or "").lower().startswith(("http://", "https://")),
         "note_style": note_style,
         "cite_as": citations.cite_as,
-        "logo": data_url(loaded.folder / brief.organisation.logo)
-        if brief.organisation.logo else None,
+        "logo": picture(brief.organisation.logo) if brief.organisation.logo else None,
         "metadata": metadata(loaded),
         "css": Markup(_stylesheet(layout)),
     }
