@@ -65,9 +65,16 @@ def check(path: Path, strict: bool = False, style: str | None = None,
         resolve_style(style or loaded.brief.style, loaded.folder,
                       loaded.where.value(("style",)))
     except BriefError as failure:
-        result.diagnostics += failure.diagnostics
+        result.diagnostics += failure.diagnostics + _checks_of_partial(failure, allow_network)
     result.diagnostics = sort_diagnostics(_strictly(result.diagnostics, strict))
     return result
+
+
+def _checks_of_partial(failure: BriefError, allow_network: bool) -> list[Diagnostic]:
+    """The lint problems of what could be loaded, so that one run reports them all."""
+    from brief.check import check_brief
+
+    return check_brief(failure.partial, allow_network) if failure.partial else []
 
 
 def default_output(path: Path, options: BuildOptions) -> Path:
@@ -142,7 +149,8 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
         freshness.remember(output, _inputs(loaded, citations.style.path), options.fingerprint(),
                            templates_folder())
     except BriefError as failure:
-        result.diagnostics += failure.diagnostics
+        result.diagnostics += failure.diagnostics + _strictly(
+            _checks_of_partial(failure, options.allow_network), options.strict)
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 

@@ -41,10 +41,15 @@ class Diagnostic:
 
 
 class BriefError(Exception):
-    """Raised by a stage that cannot go on; carries every problem it found."""
+    """Raised by a stage that cannot go on; carries every problem it found.
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]):
+    `partial` may hold what could still be made of the input (a brief with its broken parts
+    replaced), so that later checks can report their problems in the same run.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], partial: object = None):
         self.diagnostics = sort_diagnostics(diagnostics)
+        self.partial = partial
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 

@@ -6,6 +6,7 @@ the line and column where the user wrote the offending value.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -126,11 +127,57 @@ def load_brief(path: Path) -> LoadedBrief:
     try:
         brief = Brief.model_validate(data)
     except ValidationError as failure:
+        # Without all its sources, checking the rest would only report their ids as unknown.
+        patched = None if problems else _patched(data, failure, where, path, source_files)
         problems += [_diagnostic(item, data, where) for item in failure.errors()]
-        raise BriefError(problems) from None
+        raise BriefError(problems, patched) from None
     if problems:
         raise BriefError(problems)
     return LoadedBrief(brief, where, path, source_files)
+
+
+# Neutral stand-ins for broken parts: valid, citation-free, and keeping list positions, so
+# that the checks can still run over the rest of a brief whose shape has errors.
+PLACEHOLDER_TEXT = "…"
+PLACEHOLDER_BLOCK = {"text": PLACEHOLDER_TEXT}
+PLACEHOLDERS: dict[str, Any] = {
+    "title": PLACEHOLDER_TEXT, "summary": PLACEHOLDER_TEXT, "date": "2000-01-01",
+    "organisation": {"name": PLACEHOLDER_TEXT}, "sources": [],
+    "sections": [{"heading": PLACEHOLDER_TEXT, "body": [PLACEHOLDER_BLOCK]}],
+    "recommendations": [{"to": PLACEHOLDER_TEXT, "actions": [PLACEHOLDER_TEXT]}],
+}
+
+
+def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
+             source_files: list[Path]) -> LoadedBrief | None:
+    """The brief with each part that failed validation replaced, or None if that fails too."""
+    data = copy.deepcopy(data)
+    for item in failure.errors():
+        broken = _data_path(item["loc"], data)
+        if not broken:
+            continue
+        if broken == ("sources",):
+            return None  # every citation would look unknown
+        if len(broken) == 1:
+            if broken[0] in PLACEHOLDERS:
+                data[broken[0]] = copy.deepcopy(PLACEHOLDERS[broken[0]])
+            else:
+                data.pop(broken[0], None)
+        elif broken[0] == "sections" and len(broken) >= 4 and broken[2] == "body":
+            data["sections"][broken[1]]["body"][broken[3]] = dict(PLACEHOLDER_BLOCK)
+        elif broken[0] == "sources" and isinstance(broken[1], int):
+            source = data["sources"][broken[1]]
+            known_id = source.get("id") if isinstance(source, dict) else None
+            data["sources"][broken[1]] = {"id": str(known_id or f"…{broken[1]}"),
+                                          "type": "document"}
+        elif isinstance(broken[1], int) and broken[0] in PLACEHOLDERS:
+            data[broken[0]][broken[1]] = copy.deepcopy(PLACEHOLDERS[broken[0]][0])
+        else:
+            data[broken[0]] = copy.deepcopy(PLACEHOLDERS.get(broken[0], PLACEHOLDER_TEXT))
+    try:
+        return LoadedBrief(Brief.model_validate(data), where, path, source_files)
+    except (ValidationError, TypeError, KeyError, IndexError, AttributeError):
+        return None
 
 
 # --- YAML ---------------------------------------------------------------------------------

@@ -248,3 +248,20 @@ def test_up_to_date_shortcut_says_what_the_full_command_says(tmp_path):
     shortcut = brief("build", "b.yaml")  # no options: answered without the full CLI
     full = brief("build", "--jobs", "1", "b.yaml")
     assert shortcut == full == (0, "up to date b.pdf\n")
+
+
+def test_shape_errors_and_content_errors_in_one_run(run, tmp_path):
+    text = (BAD / "no-citation.yaml").read_text("utf-8").replace(
+        "summary:", "sumary: typo\nsummary:").replace(
+        "      - claim: This claim has no source.",
+        "      - claim: This claim has no source.\n      - qoute: broken")
+    (tmp_path / "b.yaml").write_text(text, "utf-8")
+    code, output = run("check", "b.yaml", cwd=tmp_path)
+    assert code == 1
+    assert output == (
+        "b.yaml:4:1: error: unknown key `sumary`\n  hint: did you mean `summary`?\n"
+        "b.yaml:9:16: error: claim has no citation\n"
+        "  hint: cite its source, e.g. [@song2015, p. 401], or make it a `text` block\n"
+        "b.yaml:10:9: error: a block needs one of the keys claim, quote, text or list\n"
+        "  hint: did you mean `quote`?\n"
+        "b.yaml:11:49: error: unknown source `knwn`\n  hint: did you mean `known`?\n")
