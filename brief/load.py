@@ -468,7 +468,6 @@ ALLOWED_KEYS: dict[type, tuple[str, ...]] = {
     for model in (Brief, Organisation, Author, Claim, Quote, Text, ListBlock, Section,
                   Recommendation)
 }
-ALLOWED_KEYS[ListBlock] = ("list",)
 
 
 def _data_path(loc: tuple, data: Any) -> NodePath:
@@ -493,23 +492,16 @@ def _data_path(loc: tuple, data: Any) -> NodePath:
     return tuple(path)
 
 
+# Which model a mapping is, by its place in the tree ("#" stands for any list index).
+MODEL_AT = {(): Brief, ("organisation",): Organisation, ("authors", "#"): Author,
+            ("sections", "#"): Section, ("recommendations", "#"): Recommendation}
+
+
 def _parent_keys(path: NodePath) -> tuple[str, ...]:
     """The keys allowed in the mapping that holds the last element of `path`."""
-    parent = tuple(p for p in path[:-1])
-    if not parent:
-        return ALLOWED_KEYS[Brief]
-    last = parent[-1]
-    if parent == ("organisation",):
-        return ALLOWED_KEYS[Organisation]
-    if len(parent) == 2 and parent[0] == "authors":
-        return ALLOWED_KEYS[Author]
-    if len(parent) == 2 and parent[0] == "sections":
-        return ALLOWED_KEYS[Section]
-    if len(parent) == 2 and parent[0] == "recommendations":
-        return ALLOWED_KEYS[Recommendation]
-    if len(parent) == 4 and parent[2] == "body" and isinstance(last, int):
-        return ()
-    return ()
+    shape = tuple("#" if isinstance(part, int) else part for part in path[:-1])
+    model = MODEL_AT.get(shape)
+    return ALLOWED_KEYS[model] if model else ()
 
 
 def _block_keys(block: Any) -> tuple[str, ...]:
