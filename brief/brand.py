@@ -155,8 +155,8 @@ def _colours(color: dict[str, Any], where: SourceMap,
         rgb = parse_colour(value)
         if isinstance(rgb, str):
             problems.append(error(where.value(("color", key)), rgb,
-                                  did_you_mean(str(value), palette) if palette else
-                                  "write a hex colour such as `#1b365d`, or the name of a "
+                                  did_you_mean(str(value), palette)
+                                  or "write a hex colour such as `#1b365d`, or the name of a "
                                   "colour in `color.palette`"))
         else:
             theme[key] = rgb
