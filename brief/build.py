@@ -25,11 +25,15 @@ class BuildOptions:
     output: Path | None = None  # None: beside the brief
     force: bool = False  # rebuild even when the output is up to date
     allow_network: bool = False  # web images and logos may be fetched
+    brand: Path | None = None  # None: the brief's own `brand`
+    pdf_variant: str | None = None  # None: tagged PDF/UA-1; else a PDF/A variant
+    for_print: bool = False  # bleed and crop marks for a print shop
 
     def fingerprint(self) -> str:
         """The options that change the output, for the up-to-date check."""
         return repr((self.format, self.layout, self.paper, self.style, self.strict,
-                     self.allow_network))
+                     self.allow_network, self.brand and str(self.brand.resolve()),
+                     self.pdf_variant, self.for_print))
 
 
 @dataclass
@@ -51,17 +55,35 @@ def _strictly(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
     return [Diagnostic(d.location, "error", d.message, d.hint) for d in diagnostics]
 
 
-def check(path: Path, strict: bool = False, style: str | None = None,
-          allow_network: bool = False) -> BuildResult:
-    """Load and lint a brief without rendering anything."""
+def _lint(loaded, allow_network: bool) -> list[Diagnostic]:
+    """The checks that need no rendering: the brief's own rules and its glyphs."""
     from brief.check import check_brief
+    from brief.fonts import missing_glyphs
+
+    return check_brief(loaded, allow_network) + missing_glyphs(loaded)
+
+
+def _brand(loaded, override: Path | None):
+    """The brand to apply (or None) and its warnings; BriefError if the brand file is wrong."""
+    from brief.brand import brand_path, load_brand
+
+    found = brand_path(loaded, override)
+    if found is None:
+        return None, []
+    return load_brand(*found)
+
+
+def check(path: Path, strict: bool = False, style: str | None = None,
+          allow_network: bool = False, brand: Path | None = None) -> BuildResult:
+    """Load and lint a brief without rendering anything."""
     from brief.cite import resolve_style
     from brief.load import load_brief
 
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
-        result.diagnostics = check_brief(loaded, allow_network)
+        result.diagnostics = _lint(loaded, allow_network)
+        result.diagnostics += _brand(loaded, brand)[1]
         resolve_style(style or loaded.brief.style, loaded.folder,
                       loaded.where.value(("style",)))
     except BriefError as failure:
@@ -97,10 +119,10 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     """Build one brief; on any error nothing is written and an earlier output stays intact."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from brief.check import check_brief
     from brief.cite import format_citations
+    from brief.handout import overflow_error
     from brief.load import load_brief
-    from brief.pdf import render_pdf, write_atomically
+    from brief.pdf import TooManyPages, render_pdf, write_atomically
     from brief.render import render_html
     from brief.resources import templates_folder
 
@@ -112,8 +134,12 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
-        result.diagnostics = _strictly(check_brief(loaded, options.allow_network),
-                                       options.strict)
+        result.diagnostics = _strictly(_lint(loaded, options.allow_network), options.strict)
+        if not result.ok:
+            result.diagnostics = sort_diagnostics(result.diagnostics)
+            return result
+        brand, brand_warnings = _brand(loaded, options.brand)
+        result.diagnostics += _strictly(brand_warnings, options.strict)
         if not result.ok:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
@@ -128,13 +154,20 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
             if options.format == "pdf":
                 import weasyprint  # noqa: F401
             citations = citing.result()
-        html = render_html(loaded, citations, paper=options.paper, layout=layout)
+        html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
+                           for_print=options.for_print)
         if options.format == "html":
             data = html.encode("utf-8")
         else:
-            data, layout_warnings = render_pdf(
-                html, loaded.folder, [loaded.folder, templates_folder()],
-                loaded.where.brief_file, allow_network=options.allow_network)
+            allowed = [loaded.folder, templates_folder()] + ([brand.folder] if brand else [])
+            try:
+                data, layout_warnings = render_pdf(
+                    html, loaded.folder, allowed, loaded.where.brief_file,
+                    allow_network=options.allow_network, variant=options.pdf_variant,
+                    max_pages=1 if layout == "handout" else None)
+            except TooManyPages as too_long:
+                raise BriefError([overflow_error(loaded, too_long.pages,
+                                                 too_long.overflow_mm)]) from None
             result.diagnostics += _strictly(layout_warnings, options.strict)
             if not result.ok:
                 result.diagnostics = sort_diagnostics(result.diagnostics)
@@ -146,8 +179,8 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
                                     f"cannot write the output: {failure.strerror}",
                                     "check that the folder exists and is writable")]) from None
         result.output = output
-        freshness.remember(output, _inputs(loaded, citations.style.path), options.fingerprint(),
-                           templates_folder())
+        freshness.remember(output, _inputs(loaded, citations.style.path, brand),
+                           options.fingerprint(), templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
             _checks_of_partial(failure, options.allow_network), options.strict)
@@ -155,7 +188,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     return result
 
 
-def _inputs(loaded, style_file: Path) -> list[Path]:
+def _inputs(loaded, style_file: Path, brand) -> list[Path]:
     """Every file a build of this brief read, for the up-to-date check."""
     from brief.check import is_web_address
     from brief.markup import find_images
@@ -164,7 +197,8 @@ def _inputs(loaded, style_file: Path) -> list[Path]:
                 if path[-1] == "text" for image in find_images(text)]
     if loaded.brief.organisation.logo:
         pictures.append(loaded.brief.organisation.logo)
-    return [loaded.path, *loaded.source_files, style_file,
+    brand_files = [brand.path, *([brand.logo.path] if brand.logo else [])] if brand else []
+    return [loaded.path, *loaded.source_files, style_file, *brand_files,
             *(loaded.folder / p for p in pictures if not is_web_address(p))]
 
 

@@ -45,6 +45,9 @@ Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors
 AllowNetwork = Annotated[bool, typer.Option(
     "--allow-network", help="Let pictures and logos come from web addresses. Off by default: "
     "a build never goes online by itself.")]
+Brand = Annotated[Optional[Path], typer.Option(
+    "--brand", help="A brand file (Quarto brand.yml format): colours, logo, faces. Overrides "
+    "the brief's `brand`.", exists=True, dir_okay=False, readable=True, show_default=False)]
 Style = Annotated[Optional[str], typer.Option(
     "--style", help="Citation style: a short name (chicago-note, oscola, apa …), a CSL style "
     "id, or a path to a .csl file. Overrides the brief's `style`.", show_default=False)]
@@ -66,6 +69,15 @@ def _print(result) -> None:
         console.print(line)
         if hint:
             console.print(Text(hint, style="cyan"))
+
+
+def _pdf_variant(value: Optional[str]) -> Optional[str]:
+    from brief.pdf import archival_variants
+
+    if value is not None and value.lower() not in archival_variants():
+        raise typer.BadParameter(f"`{value}` is not a PDF/A variant; choose one of "
+                                 + ", ".join(archival_variants()))
+    return value.lower() if value else None
 
 
 def _version(value: bool) -> None:
@@ -97,6 +109,12 @@ def build(
         "brief's `layout`.", show_default=False)] = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
     style: Style = None,
+    brand: Brand = None,
+    pdf_variant: Annotated[Optional[str], typer.Option(
+        "--pdf-variant", callback=_pdf_variant, help="Write an archival PDF/A variant (e.g. "
+        "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)] = None,
+    for_print: Annotated[bool, typer.Option(
+        "--print", help="For a print shop: 3 mm bleed and crop marks.")] = False,
     strict: Strict = False,
     jobs: Annotated[int, typer.Option(
         "-j", "--jobs", min=1, help="Build this many briefs at once, in parallel processes.")
@@ -121,7 +139,8 @@ def build(
             target = output / path.with_suffix(f".{format.value}").name
         return BuildOptions(format=format.value, layout=layout.value if layout else None,
                             paper=paper.value, style=style, strict=strict, output=target,
-                            force=force, allow_network=allow_network)
+                            force=force, allow_network=allow_network, brand=brand,
+                            pdf_variant=pdf_variant, for_print=for_print)
 
     failed = False
     with _progress(len(paths)) as advance:
@@ -163,14 +182,15 @@ def _progress(total: int):
 
 
 @app.command()
-def check(briefs: Briefs, style: Style = None, strict: Strict = False,
+def check(briefs: Briefs, style: Style = None, brand: Brand = None, strict: Strict = False,
           allow_network: AllowNetwork = False) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""
     from brief.build import check as check_brief
 
     failed = False
     for path in briefs:
-        result = check_brief(path, strict=strict, style=style, allow_network=allow_network)
+        result = check_brief(path, strict=strict, style=style, allow_network=allow_network,
+                             brand=brand)
         _print(result)
         failed |= not result.ok
     raise typer.Exit(1 if failed else 0)

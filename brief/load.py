@@ -182,6 +182,13 @@ def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
 
 # --- YAML ---------------------------------------------------------------------------------
 
+def read_yaml_file(path: Path, at: Location | None = None) -> tuple[Any, SourceMap]:
+    """Any YAML file of the project (a brief, a brand file) as plain data with its positions."""
+    shown = display_path(path)
+    where = SourceMap(shown)
+    return _read_yaml(path, shown, where, (), at), where
+
+
 def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
     at = at or Location(shown)
     try:
@@ -382,13 +389,14 @@ def _move(old_values: dict, old_keys: dict, where: SourceMap, old: NodePath,
                 table[new + path[len(old):]] = location
 
 
-def resolve_inside(folder: Path, relative: str, at: Location, what: str) -> Path:
-    """A path named in a brief, refused unless it stays inside the brief's folder."""
+def resolve_inside(folder: Path, relative: str, at: Location, what: str,
+                   whose: str = "brief") -> Path:
+    """A path named in a brief (or brand file), refused unless it stays inside its folder."""
     candidate = (folder / relative).resolve()
     if not candidate.is_relative_to(folder.resolve()):
         raise BriefError([error(
-            at, f"{what} `{relative}` is outside the brief's folder",
-            "a brief may only read files in its own folder and below it",
+            at, f"{what} `{relative}` is outside the {whose}'s folder",
+            f"a {whose} may only read files in its own folder and below it",
         )])
     return candidate
 

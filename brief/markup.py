@@ -115,6 +115,8 @@ def _markdown(language: str, images: bool = False):
         md.disable(["image"])  # only `text` blocks may show pictures
     md.validateLink = _safe_link
     md.add_render_rule("link_open", _render_link_open)
+    if language.split("-")[0].lower() == "ko":
+        md.core.ruler.push("keep_korean_words", _keep_korean_words)
     return md
 
 
@@ -156,6 +158,24 @@ def find_images(text: str) -> list[Image]:
                 search_from = offset + 2
                 found.append(Image(token.attrGet("src") or "", alt.strip(), offset))
     return found
+
+
+HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
+BETWEEN_HANGUL = re.compile(f"(?<=[{HANGUL}])(?=[{HANGUL}])")
+WORD_JOINER = "\u2060"
+
+
+def _keep_korean_words(state) -> None:
+    """Korean breaks lines between words, never inside one (CSS `word-break: keep-all`).
+
+    The PDF engine breaks between any two Hangul syllables and knows no keep-all, so an
+    invisible WORD JOINER goes between the syllables of each word, in text only (never in a
+    link's address). It prints nothing, and PDF readers drop it when text is copied or searched.
+    """
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text":
+                child.content = BETWEEN_HANGUL.sub(WORD_JOINER, child.content)
 
 
 QUOTES = {

@@ -67,10 +67,34 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = previous
 
 
+ACCESSIBLE_VARIANT = "pdf/ua-1"
+
+
+def archival_variants() -> tuple[str, ...]:
+    """The PDF/A variants the installed WeasyPrint can write, e.g. `pdf/a-3u`."""
+    from weasyprint.pdf.pdfa import VARIANTS
+
+    return tuple(VARIANTS)
+
+
+class TooManyPages(Exception):
+    """The layout needs more pages than allowed; the stage that knows the brief explains."""
+
+    def __init__(self, pages: int, overflow_mm: float):
+        super().__init__(f"{pages} pages")
+        self.pages = pages
+        self.overflow_mm = overflow_mm
+
+
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
-               brief_file: str, tagged: bool = True,
-               allow_network: bool = False) -> tuple[bytes, list[Diagnostic]]:
-    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics."""
+               brief_file: str, allow_network: bool = False, variant: str | None = None,
+               max_pages: int | None = None) -> tuple[bytes, list[Diagnostic]]:
+    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
+
+    The PDF is tagged (structure tree, language, title shown in the window) and declared
+    PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
+    Raises TooManyPages, writing nothing, when the layout needs more than `max_pages`.
+    """
     from weasyprint import HTML
 
     refused: list[str] = []
@@ -78,7 +102,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     options = {
         # The same HTML always gives the same identifier, hence the same bytes.
         "pdf_identifier": hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),
-        "pdf_tags": tagged,
+        "pdf_tags": True,
+        "pdf_variant": variant or ACCESSIBLE_VARIANT,
     }
     with _weasyprint_warnings() as messages:
         try:
@@ -86,7 +111,11 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                             url_fetcher=restricted_fetcher(allowed_folders, refused,
                                                            allow_network)).render(**options)
             misplaced = misplaced_notes(document)
-            pdf = document.write_pdf(**options)
+            if max_pages is not None and len(document.pages) > max_pages:
+                overflow = overflow_mm(document, max_pages)
+            else:
+                overflow = None
+                pdf = document.write_pdf(**options)
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
             if refused:
                 raise _refused(refused, at) from None
@@ -95,6 +124,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                                     "please report it with the brief")]) from None
     if refused:
         raise _refused(refused, at)
+    if overflow is not None:
+        raise TooManyPages(len(document.pages), overflow)
     diagnostics = [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
     diagnostics += [warning(at, f"note {number} is called on page {called} but printed on page "
                             f"{printed}", "shorten the notes or the text around them")
@@ -106,6 +137,13 @@ def _refused(urls: list[str], at: Location) -> BriefError:
     return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
                              "a brief may only use files in its own folder")
                        for url in dict.fromkeys(urls)])
+
+
+def overflow_mm(document, max_pages: int) -> float:
+    """How much taller than `max_pages` pages the content is, in millimetres."""
+    pixels = sum(page._page_box.children[0].margin_height()
+                 for page in document.pages[max_pages:])
+    return pixels * 25.4 / 96
 
 
 def misplaced_notes(document) -> list[tuple[int, int, int]]:
@@ -122,10 +160,11 @@ def misplaced_notes(document) -> list[tuple[int, int, int]]:
     called: list[tuple[object, int]] = []
     printed: dict[object, int] = {}
     for number, page in enumerate(document.pages, 1):
-        body, footnote_area = page._page_box.children[:2]
+        body, *rest = page._page_box.children
+        footnotes = rest[0].children if rest else ()  # a layout without notes has no area
         called += [(box.footnote.element, number) for box in descendants(body)
                    if getattr(box, "footnote", None) is not None]
-        printed.update((box.element, number) for box in footnote_area.children
+        printed.update((box.element, number) for box in footnotes
                        if getattr(box, "element", None) is not None)
     return [(index, page, printed.get(element, 0))
             for index, (element, page) in enumerate(called, 1)

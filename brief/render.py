@@ -17,13 +17,16 @@ from markupsafe import Markup
 
 from brief import __version__
 from brief.check import is_web_address
+from brief.brand import Brand
 from brief.cite import Citations
 from brief.load import LoadedBrief
+from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
 from brief.model import Claim, ListBlock, NodePath, Quote, Text
 from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+RIGHT_TO_LEFT = ("ar", "he", "fa", "ur")
 
 
 @functools.cache
@@ -81,25 +84,30 @@ class Rendered:
 
 
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
-                layout: str = "brief") -> str:
+                layout: str = "brief", brand: Brand | None = None,
+                for_print: bool = False) -> str:
     """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser."""
     brief = loaded.brief
     env = environment()
     citation_template = env.get_template("citation.html")
     note_style = citations.style.note
+    # A handout has no room for notes and no foot to put them at: citations keep only what
+    # stands in the running text (nothing in note styles, "(Song 2015)" in author-date ones),
+    # and the most-cited sources are listed instead; the full brief has every note.
+    with_notes = layout != "handout"
 
     def typeset(text: str) -> Markup:
         """Plain fields get the same typography (quotes, dashes) as markdown ones."""
         return render_inline(text, brief.language)
 
     def picture(written: str) -> str:
-        # Checked already: a web address (with --allow-network) or a file in the folder.
-        return written if is_web_address(written) else data_url(loaded.folder / written)
+        return picture_url(loaded.folder, written)
 
     def html(path: NodePath, text: str) -> Markup:
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
-            return citation_template.render(text=rendered.text, note=rendered.note)
+            return citation_template.render(text=rendered.text,
+                                            note=rendered.note if with_notes else None)
         return render_inline(text, brief.language, citation, move_punctuation=note_style,
                              image_source=picture if path[-1] == "text" else None)
 
@@ -128,7 +136,9 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "size": PAPER_SIZES[paper],
         "footer_left": brief.organisation.name,
         "footer_title": short_title(brief.title),
+        "for_print": for_print,
     }
+    bibliography = dict(citations.bibliography)
     context: dict[str, Any] = {
         "brief": brief,
         "labels": labels,
@@ -149,9 +159,15 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "bibliography": citations.bibliography,
         # Only web addresses become links; anything else (javascript:, file:) stays text.
         "web_link": (brief.organisation.url or "").lower().startswith(("http://", "https://")),
+        "url_link": (brief.url or "").lower().startswith(("http://", "https://")),
         "note_style": note_style,
         "cite_as": citations.cite_as,
-        "logo": picture(brief.organisation.logo) if brief.organisation.logo else None,
+        "logo": logo(loaded, brand),
+        "theme": brand or Brand(),
+        "direction": "rtl" if brief.language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr",
+        "key_sources": [(key, bibliography[key]) for key in most_cited(brief)
+                        if key in bibliography],
+        "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
         "css": Markup(_stylesheet(layout)),
     }
@@ -163,6 +179,33 @@ def _stylesheet(layout: str) -> str:
     folder = templates_folder()
     return "\n".join((folder / name).read_text("utf-8")
                      for name in ("print.css", f"{layout}/{layout}.css"))
+
+
+def picture_url(folder: Path, written: str) -> str:
+    """Checked already: a web address (with --allow-network), or a file to embed."""
+    return written if is_web_address(written) else data_url(folder / written)
+
+
+def logo(loaded: LoadedBrief, brand: Brand | None) -> dict[str, str] | None:
+    """The brief's own logo (its alt text is the organisation), else the brand's."""
+    if loaded.brief.organisation.logo:
+        return {"src": picture_url(loaded.folder, loaded.brief.organisation.logo),
+                "alt": loaded.brief.organisation.name}
+    if brand and brand.logo:
+        return {"src": data_url(brand.logo.path), "alt": brand.logo.alt}
+    return None
+
+
+def qr_code(url: str, brand: Brand | None) -> str:
+    """A vector QR code of `url` as an SVG data: URL, in the brand's primary colour.
+
+    Error correction level M survives a crease or a coffee ring; the quiet zone is left to the
+    layout's margins, which are wider than the four modules a scanner needs.
+    """
+    import segno
+
+    dark = (brand.colours.get("primary") if brand else None) or "#1b365d"
+    return segno.make(url, error="m", micro=False).svg_data_uri(dark=dark, border=0, scale=1)
 
 
 def short_title(title: str) -> str:

@@ -265,3 +265,46 @@ def test_shape_errors_and_content_errors_in_one_run(run, tmp_path):
         "b.yaml:10:9: error: a block needs one of the keys claim, quote, text or list\n"
         "  hint: did you mean `quote`?\n"
         "b.yaml:11:49: error: unknown source `knwn`\n  hint: did you mean `known`?\n")
+
+
+def test_default_pdf_is_tagged_and_shows_its_title(example_pdf):
+    root = pypdf.PdfReader(example_pdf).trailer["/Root"]
+    yes = pypdf.generic.BooleanObject(True)
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"] == yes
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == yes
+    assert b"pdfuaid:part=\"1\"" in root["/Metadata"].get_object().get_data()
+
+
+def test_pdf_variant_passes_pdf_a_through(example_copy, run, tmp_path):
+    out = tmp_path / "archive.pdf"
+    assert run("build", str(example_copy), "--pdf-variant", "pdf/a-3u", "-o", str(out))[0] == 0
+    root = pypdf.PdfReader(out).trailer["/Root"]
+    assert b"pdfaid:part=\"3\"" in root["/Metadata"].get_object().get_data()
+    assert "/StructTreeRoot" in root  # still tagged
+    code, output = run("build", str(example_copy), "--pdf-variant", "pdf/x-4")
+    assert code == 2 and "is not a PDF/A variant" in output
+
+
+def test_print_adds_bleed_and_crop_marks(example_copy, run, tmp_path):
+    out = tmp_path / "print.pdf"
+    assert run("build", str(example_copy), "--print", "-o", str(out))[0] == 0
+    page = pypdf.PdfReader(out).pages[0]
+    bleed = 3 / 25.4 * 72
+    assert round(float(page.mediabox.width), 1) == round(595.276 + 2 * bleed, 1)
+    assert round(float(page.trimbox.width), 1) == 595.3
+    assert float(page.bleedbox.width) > float(page.trimbox.width)
+
+
+def test_korean_edition_has_korean_labels_and_a_cjk_font(run, tmp_path):
+    out = tmp_path / "ko.pdf"
+    code, output = run("build", "--strict", str(EXAMPLE.with_name(
+        "north-korea-refugees-ko.yaml")), "-o", str(out))
+    assert code == 0, output
+    reader = pypdf.PdfReader(out)
+    first = reader.pages[0].extract_text()
+    assert "요약" in first and "핵심 메시지" in first and "북한 탈출" in first
+    assert "페이지 1 / " in first and "2018년 2월 26일" in first
+    assert reader.trailer["/Root"]["/Lang"] == "ko"
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("CJK-KR" in name for name in fonts)

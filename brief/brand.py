@@ -1,0 +1,273 @@
+"""Brand files in Quarto's brand.yml format: colours, logo and type faces of an organisation.
+
+An organisation that already keeps a `_brand.yml` for Quarto reuses it as it is. The subset that
+a printed brief can use is read and checked here (colours, logo, the text and heading faces);
+the rest of the format is valid and ignored. Every value is checked before it reaches the
+stylesheet: colours are parsed and written back in one normal form, so that nothing but a colour
+can ever land in the CSS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brief.diagnostics import BriefError, Diagnostic, Location, did_you_mean, error, warning
+from brief.load import LoadedBrief, SourceMap, read_yaml_file, resolve_inside
+from brief.model import NodePath
+
+# The keys of brand.yml, so that a typo is an error while the parts we do not use are not.
+BRAND_KEYS: dict[NodePath, tuple[str, ...]] = {
+    (): ("meta", "color", "logo", "typography", "defaults"),
+    ("color",): ("palette", "primary", "secondary", "tertiary", "foreground", "background",
+                 "success", "info", "warning", "danger", "light", "dark"),
+    ("logo",): ("images", "small", "medium", "large"),
+    ("typography",): ("fonts", "base", "headings", "monospace", "monospace-inline",
+                      "monospace-block", "link"),
+}
+TYPE_KEYS = ("family", "size", "weight", "style", "line-height", "color")
+LOGO_SIZES_PREFERRED = ("medium", "large", "small")  # print wants the medium one first
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+MAX_FAMILY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Logo:
+    path: Path
+    alt: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What a brand changes in the layout: colours (CSS custom properties), faces, logo."""
+
+    colours: dict[str, str] = field(default_factory=dict)  # property name -> #rrggbb
+    text_family: str | None = None
+    heading_family: str | None = None
+    logo: Logo | None = None
+    path: Path | None = None  # the brand file itself
+
+    @property
+    def folder(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+
+def brand_path(loaded: LoadedBrief, override: Path | None) -> tuple[Path, Location] | None:
+    """The brand file to use: the CLI's `--brand`, else the brief's own `brand:`."""
+    if override is not None:
+        return override, Location(str(override))
+    if loaded.brief.brand is None:
+        return None
+    at = loaded.where.value(("brand",))
+    return resolve_inside(loaded.folder, loaded.brief.brand, at, "brand file"), at
+
+
+def load_brand(path: Path, at: Location) -> tuple[Brand, list[Diagnostic]]:
+    """Read and check a brand file: the brand and its warnings; BriefError on any error."""
+    if not path.is_file():
+        raise BriefError([error(at, f"brand file not found: {path.name}",
+                                "paths are relative to the folder of the brief")])
+    data, where = read_yaml_file(path, at)
+    if data is None:
+        return Brand(path=path), []
+    problems: list[Diagnostic] = []
+    _check_keys(data, (), where, problems)
+    colours = _colours(_mapping(data, ("color",), where, problems), where, problems)
+    typography = _mapping(data, ("typography",), where, problems)
+    text_family = _family(typography, "base", where, problems)
+    heading_family = _family(typography, "headings", where, problems)
+    logo = _logo(_mapping(data, ("logo",), where, problems), path.parent, where, problems)
+    if any(problem.is_error for problem in problems):
+        raise BriefError(problems)
+    return Brand(colours, text_family, heading_family, logo, path), problems
+
+
+def _check_keys(data: Any, path: NodePath, where: SourceMap,
+                problems: list[Diagnostic]) -> None:
+    if not isinstance(data, dict):
+        problems.append(error(where.value(path), "a brand file is a mapping of keys such as "
+                              "`color` and `logo`" if not path else
+                              f"`{path[-1]}` should be a mapping of keys"))
+        return
+    allowed = BRAND_KEYS[path]
+    for key, value in data.items():
+        if key not in allowed:
+            problems.append(error(where.key(path + (key,)), f"unknown brand key `{key}`",
+                                  did_you_mean(key, allowed)
+                                  or f"allowed here: {', '.join(allowed)}"))
+        elif path + (key,) in BRAND_KEYS:
+            _check_keys(value, path + (key,), where, problems)
+
+
+def _mapping(data: Any, path: NodePath, where: SourceMap,
+             problems: list[Diagnostic]) -> dict[str, Any]:
+    value = data.get(path[-1]) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+# --- colours -----------------------------------------------------------------------------
+
+def parse_colour(value: Any) -> tuple[float, float, float] | str:
+    """An opaque sRGB colour as (r, g, b) in 0..1, or the reason it is not one."""
+    import tinycss2.color4
+
+    if not isinstance(value, str) or not value.strip():
+        return "a colour is text such as `#1b365d`, `rgb(27 54 93)` or `navy`"
+    parsed = tinycss2.color4.parse_color(value.strip())
+    if parsed is None or isinstance(parsed, str):  # None, or `currentcolor`
+        return f"`{value}` is not a CSS colour"
+    try:
+        red, green, blue = parsed.to("srgb").coordinates
+    except NotImplementedError:
+        return f"`{value}` is in a colour space print cannot use here"
+    if parsed.alpha < 1:
+        return f"`{value}` is transparent; printed colours must be opaque"
+    return tuple(min(1.0, max(0.0, channel)) for channel in (red, green, blue))
+
+
+def hex_colour(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+
+def mix(colour: tuple[float, float, float], paper: tuple[float, float, float],
+        amount: float) -> tuple[float, float, float]:
+    """`amount` of `colour` on `paper`, as ink of that strength would print."""
+    return tuple(c * amount + p * (1 - amount) for c, p in zip(colour, paper))
+
+
+def _colours(color: dict[str, Any], where: SourceMap,
+             problems: list[Diagnostic]) -> dict[str, str]:
+    palette = color.get("palette") if isinstance(color.get("palette"), dict) else {}
+    resolved: dict[str, tuple[float, float, float]] = {}
+    for name, value in palette.items():
+        rgb = parse_colour(value)
+        if isinstance(rgb, str):
+            problems.append(error(where.value(("color", "palette", name)), rgb,
+                                  "write a hex colour such as `#1b365d`"))
+        else:
+            resolved[name] = rgb
+    theme: dict[str, tuple[float, float, float]] = {}
+    for key in ("primary", "secondary", "foreground", "background"):
+        if key not in color:
+            continue
+        value = color[key]
+        if isinstance(value, str) and value.strip() in palette:
+            if value.strip() in resolved:
+                theme[key] = resolved[value.strip()]
+            continue  # the palette entry itself is reported
+        rgb = parse_colour(value)
+        if isinstance(rgb, str):
+            problems.append(error(where.value(("color", key)), rgb,
+                                  did_you_mean(str(value), palette)
+                                  or "write a hex colour such as `#1b365d`, or the name of a "
+                                  "colour in `color.palette`"))
+        else:
+            theme[key] = rgb
+    return _properties(theme)
+
+
+def _properties(theme: dict[str, tuple[float, float, float]]) -> dict[str, str]:
+    """The layout's colour properties from the brand's theme colours.
+
+    The light panels and rules are tints of the brand's colours on its paper, in the same
+    strengths as the default design, so a brand keeps the layout's contrast.
+    """
+    paper = theme.get("background", (1.0, 1.0, 1.0))
+    properties = {}
+    if "primary" in theme:
+        properties["primary"] = hex_colour(theme["primary"])
+        properties["tint"] = hex_colour(mix(theme["primary"], paper, 0.08))
+        properties["rule"] = hex_colour(mix(theme["primary"], paper, 0.24))
+    if "secondary" in theme:
+        properties["accent"] = hex_colour(theme["secondary"])
+        properties["warm-tint"] = hex_colour(mix(theme["secondary"], paper, 0.09))
+    if "foreground" in theme:
+        properties["ink"] = hex_colour(theme["foreground"])
+        properties["muted"] = hex_colour(mix(theme["foreground"], paper, 0.7))
+    if "background" in theme:
+        properties["paper"] = hex_colour(paper)
+    return properties
+
+
+# --- type faces --------------------------------------------------------------------------
+
+def _family(typography: dict[str, Any], key: str, where: SourceMap,
+            problems: list[Diagnostic]) -> str | None:
+    value = typography.get(key)
+    if value is None:
+        return None
+    path: NodePath = ("typography", key)
+    if isinstance(value, dict):
+        for name in value:
+            if name not in TYPE_KEYS:
+                problems.append(error(where.key(path + (name,)), f"unknown brand key `{name}`",
+                                      did_you_mean(name, TYPE_KEYS)
+                                      or f"allowed here: {', '.join(TYPE_KEYS)}"))
+        if "family" not in value:
+            return None
+        value, path = value["family"], path + ("family",)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(error(where.value(path), "a font family is a name such as `Noto Sans`"))
+        return None
+    family = value.strip()
+    if len(family) > MAX_FAMILY_LENGTH or any(not c.isprintable() or c in "\"'\\;{}<>"
+                                               for c in family):
+        problems.append(error(where.value(path), f"`{family}` is not a font family name",
+                              "write the family's name as fc-list shows it, e.g. `Noto Sans`"))
+        return None
+    from brief.fonts import installed_families
+
+    installed = installed_families()
+    if installed and family.lower() not in installed:
+        problems.append(warning(where.value(path), f"font `{family}` is not installed; the "
+                                "default faces are used instead",
+                                "install it (`fc-list` shows what is installed)"))
+    return family
+
+
+# --- logo ----------------------------------------------------------------------------------
+
+def _logo(logo: dict[str, Any], folder: Path, where: SourceMap,
+          problems: list[Diagnostic]) -> Logo | None:
+    images = logo.get("images") if isinstance(logo.get("images"), dict) else {}
+    for size in LOGO_SIZES_PREFERRED:
+        if size not in logo:
+            continue
+        value, path = logo[size], ("logo", size)
+        if isinstance(value, str) and value in images:  # a named image from `logo.images`
+            value, path = images[value], ("logo", "images", value)
+        return _image(value, path, folder, where, problems)
+    return None
+
+
+def _image(value: Any, path: NodePath, folder: Path, where: SourceMap,
+           problems: list[Diagnostic]) -> Logo | None:
+    at = where.value(path)
+    if isinstance(value, str):
+        problems.append(error(at, f"the logo `{value}` has no alt text",
+                              f"write it as {{path: {value}, alt: the organisation's name}}, "
+                              "so that readers who cannot see it hear what it is"))
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str):
+        problems.append(error(at, "a logo is a path, or {path: logo.svg, alt: Name}"))
+        return None
+    alt = value.get("alt")
+    if not isinstance(alt, str) or not alt.strip():
+        problems.append(error(at, f"the logo `{value['path']}` has no alt text",
+                              "add `alt: ` with the organisation's name"))
+    try:
+        file = resolve_inside(folder, value["path"], where.value(path + ("path",)), "logo",
+                              "brand file")
+    except BriefError as failure:
+        problems.extend(failure.diagnostics)
+        return None
+    if not file.is_file():
+        problems.append(error(where.value(path + ("path",)), f"logo not found: {value['path']}",
+                              "paths are relative to the folder of the brand file"))
+        return None
+    if file.suffix.lower() not in IMAGE_SUFFIXES:
+        problems.append(error(where.value(path + ("path",)),
+                              f"`{value['path']}` is not an SVG, PNG or JPEG image"))
+        return None
+    return Logo(file, alt.strip()) if isinstance(alt, str) and alt.strip() else None
