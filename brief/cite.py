@@ -63,15 +63,29 @@ class RenderedCitation:
     note: Markup | None  # the footnote, in note styles
 
 
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the bibliography; numeric styles give it a label such as `[3]`."""
+
+    id: str
+    html: Markup
+    label: str | None = None
+
+
 @dataclass
 class Citations:
     style: Style
     rendered: dict[tuple[NodePath, int], RenderedCitation] = field(default_factory=dict)
-    bibliography: list[tuple[str, Markup]] = field(default_factory=list)
+    bibliography: list[Reference] = field(default_factory=list)
     cite_as: Markup | None = None
 
     def for_field(self, path: NodePath, index: int) -> RenderedCitation:
         return self.rendered[(path, index)]
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the reference list is numbered (ieee, vancouver …)."""
+        return any(reference.label for reference in self.bibliography)
 
 
 def style_collection() -> Path:
@@ -175,9 +189,11 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
             Markup(cite["text"]), Markup(cite["note"]) if cite.get("note") else None)
     for entry in result["bibliography"]:
         if entry["id"] == SELF_ID:
+            # The brief's own entry is not in the list, so its number would mean nothing.
             citations.cite_as = Markup(entry["html"])
         else:
-            citations.bibliography.append((entry["id"], Markup(entry["html"])))
+            citations.bibliography.append(
+                Reference(entry["id"], Markup(entry["html"]), entry.get("label") or None))
     return citations
 
 

@@ -89,8 +89,21 @@ def test_author_date_style_is_in_text(workdir):
 
 def test_bibliography_and_cite_as(workdir):
     _, citations = notes(workdir, "chicago-note")
-    assert [entry_id for entry_id, _ in citations.bibliography] == ["song2015", "coi2014"]
+    assert [reference.id for reference in citations.bibliography] == ["song2015", "coi2014"]
+    assert not citations.numbered
     assert citations.cite_as == "Org. <em>Citation Test</em>. Org, 2024."
+
+
+def test_numeric_style_numbers_citations_and_the_list(workdir):
+    found, citations = notes(workdir, "ieee")
+    assert not citations.style.note
+    assert found[:4] == ["[1, p. 401]", "[1, p. 403]", "[1, p. 403]", "[1, pp. 401–403], [2, Para. 5]"]  # IEEE capitalises labels
+    assert [(r.id, r.label) for r in citations.bibliography] == [
+        ("song2015", "[1]"), ("coi2014", "[2]")]
+    assert citations.bibliography[1].html == (
+        "UN Human Rights Council, <span>“Report of the Commission of Inquiry on Human Rights in "
+        "the Democratic People’s Republic of Korea,”</span> A/HRC/25/63, Feb. 2014.")
+    assert citations.cite_as.startswith("Org, <span>“Citation Test,”</span>")
 
 
 def test_old_chicago_ids_are_aliases(tmp_path):
