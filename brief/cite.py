@@ -55,6 +55,7 @@ class Style:
     path: Path
     name: str
     note: bool  # footnotes (note class) rather than in-text citations
+    lowercase_ibid: bool = False  # the style asks for "ibid" in lower case, as OSCOLA does
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,18 @@ def _independent(path: Path, name: str, at: Location) -> Style:
                     at, f"style `{name}` depends on `{link.get('href')}`, which is not installed",
                     "use the parent style's id, or a .csl file that is independent")])
             return _independent(parent, name, at)
-    return Style(path, name, root.get("class") == "note")
+    return Style(path, name, root.get("class") == "note", _lowercase_ibid(root))
+
+
+def _lowercase_ibid(root: ElementTree.Element) -> bool:
+    """Whether every "ibid" the style prints is explicitly lower case.
+
+    Pandoc capitalises the first letter of every note, which is right for "See" and for
+    Chicago's "Ibid." but wrong for OSCOLA, whose rules keep "ibid" lower case everywhere.
+    """
+    cases = [text.get("text-case") for text in root.iter(f"{CSL_NS}text")
+             if text.get("term") == "ibid"]
+    return bool(cases) and all(case == "lowercase" for case in cases)
 
 
 def citation_order(brief: Brief) -> list[tuple[NodePath, int, Cluster]]:
@@ -167,7 +179,13 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
         for n, (_, _, cluster) in enumerate(order))
     references = [with_short_title(source.csl_json()) for source in brief.sources]
     references.append(self_reference(brief))
-    document = f"---\nnocite: '@{SELF_ID}'\n---\n\n" + document
+    # The brief itself, for the colophon, is cited last: a `nocite` would take note number 1
+    # and shift every "(n 4)" that OSCOLA and MHRA print.
+    document += f"::: {{#{SELF_ID}}}\n[@{SELF_ID}]\n:::\n\n"
+    if style.lowercase_ibid:
+        # Cited once more, the brief gives the style's "ibid" in the brief's language, as
+        # pandoc capitalised it.
+        document += f"::: {{#probe-ibid}}\n[@{SELF_ID}]\n:::\n\n"
     with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
         bibliography = Path(scratch) / "sources.json"
         bibliography.write_text(json.dumps(references, ensure_ascii=False), "utf-8")
@@ -178,6 +196,8 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
              "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
             document, Location(loaded.where.brief_file))
     result = json.loads(output)
+    if style.lowercase_ibid:
+        _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
     citations = Citations(style)
     for n, (path, index, _) in enumerate(order):
         cite = result["citations"].get(f"c{n}")
@@ -195,6 +215,19 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
             citations.bibliography.append(
                 Reference(entry["id"], Markup(entry["html"]), entry.get("label") or None))
     return citations
+
+
+def _lower_ibid(notes: dict[str, dict[str, str]], ibid_note: str) -> None:
+    """Undo pandoc's capital on notes that start with the style's lower-case "ibid"."""
+    match = re.match(r"[^\W\d_]+", ibid_note)
+    if not match or not match.group(0)[0].isupper():
+        return
+    word = match.group(0)
+    starts_with_ibid = re.compile(rf"{re.escape(word)}(?![^\W\d_])")
+    for cite in notes.values():
+        note = cite.get("note")
+        if note and starts_with_ibid.match(note):
+            cite["note"] = word[0].lower() + note[1:]
 
 
 def with_short_title(item: dict[str, Any]) -> dict[str, Any]:

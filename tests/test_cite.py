@@ -138,3 +138,21 @@ def test_short_title_is_derived_from_a_subtitle():
     assert with_short_title({"title": "Main: Sub"})["title-short"] == "Main"
     assert "title-short" not in with_short_title({"title": "No subtitle"})
     assert with_short_title({"title": "A: B", "title-short": "Kept"})["title-short"] == "Kept"
+
+
+def test_oscola_keeps_ibid_lower_case(workdir):
+    found, citations = notes(workdir, "oscola")
+    assert citations.style.lowercase_ibid
+    assert found[1:] == [
+        "ibid 403.", "ibid.",
+        "ibid 401–403; UN Human Rights Council, <span>“Report of the Commission of Inquiry on "
+        "Human Rights in the Democratic People’s Republic of Korea”</span> (2014) A/HRC/25/63 "
+        "para 5.",
+        "See UN Human Rights Council (n 4) 10.",  # n 4: the brief's own entry takes no number
+        "ibid 10f."]
+
+
+def test_chicago_ibid_stays_capitalised(workdir):
+    found, citations = notes(workdir, "chicago-ibid")
+    assert not citations.style.lowercase_ibid
+    assert found[2] == "Ibid."
