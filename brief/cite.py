@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
 from brief.load import LoadedBrief, resolve_inside
-from brief.markup import Cluster, find_citations
+from brief.markup import Cluster, find_citations, pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
 
@@ -175,7 +175,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
     style = resolve_style(style_name or brief.style, loaded.folder, style_at)
     order = citation_order(brief)
     document = "".join(
-        f"::: {{#c{n}}}\n{' '.join(cluster.source.split())}\n:::\n\n"
+        f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster).split())}\n:::\n\n"
         for n, (_, _, cluster) in enumerate(order))
     references = [with_short_title(source.csl_json()) for source in brief.sources]
     references.append(self_reference(brief))
