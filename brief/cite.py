@@ -12,7 +12,7 @@ import json
 import re
 import tempfile
 import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,19 @@ class Style:
     name: str
     note: bool  # footnotes (note class) rather than in-text citations
     lowercase_ibid: bool = False  # the style asks for "ibid" in lower case, as OSCOLA does
+    default_locale: str | None = None  # e.g. en-GB for OSCOLA
+
+    def locale(self, language: str) -> str:
+        """The CSL locale for a brief in `language`: the brief's language always wins.
+
+        A bare language (`en`) takes the style's own region when the style is written for that
+        language, so that OSCOLA and MHRA keep British dates and quotation marks; any other
+        language, or a language with its region (`en-US`, `fr`), is used as the brief says.
+        """
+        own = self.default_locale
+        if own and "-" not in language and own.split("-")[0].lower() == language.lower():
+            return own
+        return language
 
 
 @dataclass(frozen=True)
@@ -146,8 +159,12 @@ def _independent(path: Path, name: str, at: Location) -> Style:
                 raise BriefError([error(
                     at, f"style `{name}` depends on `{link.get('href')}`, which is not installed",
                     "use the parent style's id, or a .csl file that is independent")])
-            return _independent(parent, name, at)
-    return Style(path, name, root.get("class") == "note", _lowercase_ibid(root))
+            independent = _independent(parent, name, at)
+            # A journal's own locale (a German journal reusing APA) is the journal's, not APA's.
+            own_locale = root.get("default-locale")
+            return replace(independent, default_locale=own_locale) if own_locale else independent
+    return Style(path, name, root.get("class") == "note", _lowercase_ibid(root),
+                 root.get("default-locale"))
 
 
 def _lowercase_ibid(root: ElementTree.Element) -> bool:
@@ -192,7 +209,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
         output = run_pandoc(
             ["--from", "markdown-raw_html-raw_tex-raw_attribute-fenced_code_attributes",
              "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
-             "--csl", str(style.path), "--metadata", f"lang={brief.language}",
+             "--csl", str(style.path), "--metadata", f"lang={style.locale(brief.language)}",
              "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
             document, Location(loaded.where.brief_file))
     result = json.loads(output)

@@ -145,8 +145,8 @@ def test_oscola_keeps_ibid_lower_case(workdir):
     assert citations.style.lowercase_ibid
     assert found[1:] == [
         "ibid 403.", "ibid.",
-        "ibid 401–403; UN Human Rights Council, <span>“Report of the Commission of Inquiry on "
-        "Human Rights in the Democratic People’s Republic of Korea”</span> (2014) A/HRC/25/63 "
+        "ibid 401–403; UN Human Rights Council, <span>‘Report of the Commission of Inquiry on "
+        "Human Rights in the Democratic People’s Republic of Korea’</span> (2014) A/HRC/25/63 "
         "para 5.",
         "See UN Human Rights Council (n 4) 10.",  # n 4: the brief's own entry takes no number
         "ibid 10f."]
