@@ -156,3 +156,35 @@ def test_chicago_ibid_stays_capitalised(workdir):
     found, citations = notes(workdir, "chicago-ibid")
     assert not citations.style.lowercase_ibid
     assert found[2] == "Ibid."
+
+
+@pytest.mark.parametrize(("language", "style", "locale"), [
+    ("en", "oscola", "en-GB"), ("en-US", "oscola", "en-US"), ("fr", "oscola", "fr"),
+    ("en", "chicago-note", "en"), ("fr", "apa", "fr")])
+def test_the_brief_language_chooses_the_locale(tmp_path, language, style, locale):
+    assert resolve_style(style, tmp_path, Location("b.yaml")).locale(language) == locale
+
+
+def french_notes(workdir: Path, style: str) -> list[str]:
+    french = (BRIEF.replace("summary: First [@song2015, p. 401].",
+                            "summary: First [@song2015, p. 401].\nlanguage: fr")
+              + "    URL: https://www.ohchr.org/\n    accessed: 2018-02-24\n"
+              ).replace("type: report", "type: webpage")
+    (workdir / "b.yaml").write_text(french.format(style=style), "utf-8")
+    return [str(c.note) for c in format_citations(load_brief(Path("b.yaml"))).rendered.values()]
+
+
+def test_a_french_brief_cites_in_french(workdir):
+    found = french_notes(workdir, "chicago-ibid")
+    assert found[1:3] == ["Ibid., 403.", "Ibid."]
+    assert found[3].startswith("Song, <span>«\xa0Twenty Years’ Evolution of North Korean "
+                               "Migration, 1994–2014\xa0»</span>, pp.\xa0401–403; ")
+    assert ", A/HRC/25/63, 7 février 2014, " in found[3]
+
+
+def test_a_french_brief_in_oscola_says_consulte_le_and_ibid(workdir):
+    found = french_notes(workdir, "oscola")  # OSCOLA is British, but the brief is French
+    assert found[1:3] == ["ibid 403.", "ibid."]
+    assert found[3].endswith(
+        '(7 février 2014) &lt;<a href="https://www.ohchr.org/">https://www.ohchr.org/</a>&gt; '
+        "consulté le 24 février 2018, para. 5.")
