@@ -14,7 +14,7 @@ import json
 import re
 import tempfile
 import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
 from brief.load import LoadedBrief, resolve_inside
-from brief.markup import Cluster, find_citations
+from brief.markup import Cluster, find_citations, pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
 
@@ -57,6 +57,20 @@ class Style:
     path: Path
     name: str
     note: bool  # footnotes (note class) rather than in-text citations
+    lowercase_ibid: bool = False  # the style asks for "ibid" in lower case, as OSCOLA does
+    default_locale: str | None = None  # e.g. en-GB for OSCOLA
+
+    def locale(self, language: str) -> str:
+        """The CSL locale for a brief in `language`: the brief's language always wins.
+
+        A bare language (`en`) takes the style's own region when the style is written for that
+        language, so that OSCOLA and MHRA keep British dates and quotation marks; any other
+        language, or a language with its region (`en-US`, `fr`), is used as the brief says.
+        """
+        own = self.default_locale
+        if own and "-" not in language and own.split("-")[0].lower() == language.lower():
+            return own
+        return language
 
 
 @dataclass(frozen=True)
@@ -65,15 +79,29 @@ class RenderedCitation:
     note: Markup | None  # the footnote, in note styles
 
 
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the bibliography; numeric styles give it a label such as `[3]`."""
+
+    id: str
+    html: Markup
+    label: str | None = None
+
+
 @dataclass
 class Citations:
     style: Style
     rendered: dict[tuple[NodePath, int], RenderedCitation] = field(default_factory=dict)
-    bibliography: list[tuple[str, Markup]] = field(default_factory=list)
+    bibliography: list[Reference] = field(default_factory=list)
     cite_as: Markup | None = None
 
     def for_field(self, path: NodePath, index: int) -> RenderedCitation:
         return self.rendered[(path, index)]
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the reference list is numbered (ieee, vancouver …)."""
+        return any(reference.label for reference in self.bibliography)
 
 
 @functools.cache
@@ -134,8 +162,23 @@ def _independent(path: Path, name: str, at: Location) -> Style:
                 raise BriefError([error(
                     at, f"style `{name}` depends on `{link.get('href')}`, which is not installed",
                     "use the parent style's id, or a .csl file that is independent")])
-            return _independent(parent, name, at)
-    return Style(path, name, root.get("class") == "note")
+            independent = _independent(parent, name, at)
+            # A journal's own locale (a German journal reusing APA) is the journal's, not APA's.
+            own_locale = root.get("default-locale")
+            return replace(independent, default_locale=own_locale) if own_locale else independent
+    return Style(path, name, root.get("class") == "note", _lowercase_ibid(root),
+                 root.get("default-locale"))
+
+
+def _lowercase_ibid(root: ElementTree.Element) -> bool:
+    """Whether every "ibid" the style prints is explicitly lower case.
+
+    Pandoc capitalises the first letter of every note, which is right for "See" and for
+    Chicago's "Ibid." but wrong for OSCOLA, whose rules keep "ibid" lower case everywhere.
+    """
+    cases = [text.get("text-case") for text in root.iter(f"{CSL_NS}text")
+             if text.get("term") == "ibid"]
+    return bool(cases) and all(case == "lowercase" for case in cases)
 
 
 def citation_order(brief: Brief) -> list[tuple[NodePath, int, Cluster]]:
@@ -152,21 +195,29 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
     style = resolve_style(style_name or brief.style, loaded.folder, style_at)
     order = citation_order(brief)
     document = "".join(
-        f"::: {{#c{n}}}\n{' '.join(cluster.source.split())}\n:::\n\n"
+        f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster).split())}\n:::\n\n"
         for n, (_, _, cluster) in enumerate(order))
     references = [with_short_title(source.csl_json()) for source in brief.sources]
     references.append(self_reference(brief))
-    document = f"---\nnocite: '@{SELF_ID}'\n---\n\n" + document
+    # The brief itself, for the colophon, is cited last: a `nocite` would take note number 1
+    # and shift every "(n 4)" that OSCOLA and MHRA print.
+    document += f"::: {{#{SELF_ID}}}\n[@{SELF_ID}]\n:::\n\n"
+    if style.lowercase_ibid:
+        # Cited once more, the brief gives the style's "ibid" in the brief's language, as
+        # pandoc capitalised it.
+        document += f"::: {{#probe-ibid}}\n[@{SELF_ID}]\n:::\n\n"
     with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
         bibliography = Path(scratch) / "sources.json"
         bibliography.write_text(json.dumps(references, ensure_ascii=False), "utf-8")
         output = run_pandoc(
             ["--from", "markdown-raw_html-raw_tex-raw_attribute-fenced_code_attributes",
              "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
-             "--csl", str(style.path), "--metadata", f"lang={brief.language}",
+             "--csl", str(style.path), "--metadata", f"lang={style.locale(brief.language)}",
              "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
             document, Location(loaded.where.brief_file))
     result = json.loads(output)
+    if style.lowercase_ibid:
+        _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
     citations = Citations(style)
     for n, (path, index, _) in enumerate(order):
         cite = result["citations"].get(f"c{n}")
@@ -178,10 +229,25 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
             Markup(cite["text"]), Markup(cite["note"]) if cite.get("note") else None)
     for entry in result["bibliography"]:
         if entry["id"] == SELF_ID:
+            # The brief's own entry is not in the list, so its number would mean nothing.
             citations.cite_as = Markup(entry["html"])
         else:
-            citations.bibliography.append((entry["id"], Markup(entry["html"])))
+            citations.bibliography.append(
+                Reference(entry["id"], Markup(entry["html"]), entry.get("label") or None))
     return citations
+
+
+def _lower_ibid(notes: dict[str, dict[str, str]], ibid_note: str) -> None:
+    """Undo pandoc's capital on notes that start with the style's lower-case "ibid"."""
+    match = re.match(r"[^\W\d_]+", ibid_note)
+    if not match or not match.group(0)[0].isupper():
+        return
+    word = match.group(0)
+    starts_with_ibid = re.compile(rf"{re.escape(word)}(?![^\W\d_])")
+    for cite in notes.values():
+        note = cite.get("note")
+        if note and starts_with_ibid.match(note):
+            cite["note"] = word[0].lower() + note[1:]
 
 
 def with_short_title(item: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,25 @@ local function html(inlines)
   return (text:gsub('\n$', ''))
 end
 
+-- Numeric styles put the entry's number in a `csl-left-margin` Span and the rest in a
+-- `csl-right-inline` one; the label goes back on its own so that the template can align it.
+local function bibliography_entry(id, blocks)
+  local label, body = nil, {}
+  for _, inline in ipairs(pandoc.utils.blocks_to_inlines(blocks)) do
+    if inline.t == 'Span' and inline.classes:includes('csl-left-margin') then
+      label = pandoc.utils.stringify(inline):gsub('^%s+', ''):gsub('%s+$', '')
+    elseif inline.t == 'Span' and inline.classes:includes('csl-right-inline') then
+      for _, inner in ipairs(inline.content) do table.insert(body, inner) end
+    else
+      table.insert(body, inline)
+    end
+  end
+  while #body > 0 and (body[#body].t == 'Space' or body[#body].t == 'SoftBreak') do
+    table.remove(body)
+  end
+  return {id = id, label = label, html = html(body)}
+end
+
 function Writer(doc, opts)
   doc = doc:walk(sanitise)
   local out = {citations = {}, bibliography = {}}
@@ -34,8 +53,7 @@ function Writer(doc, opts)
     if block.t == 'Div' and block.identifier == 'refs' then
       for _, entry in ipairs(block.content) do
         local id = entry.identifier:gsub('^ref%-', '')
-        table.insert(out.bibliography,
-          {id = id, html = html(pandoc.utils.blocks_to_inlines(entry.content))})
+        table.insert(out.bibliography, bibliography_entry(id, entry.content))
       end
     elseif block.t == 'Div' then
       block:walk({Cite = function(cite)

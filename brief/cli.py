@@ -229,6 +229,66 @@ def styles(
         typer.echo(f"{style_id:45} {title}")
 
 
+sources_app = typer.Typer(help="Import sources from reference managers; see where they are "
+                          "cited.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("import")
+def sources_import(
+    file: Annotated[Path, typer.Argument(
+        help="A Zotero CSL-JSON (.json), BibTeX/BibLaTeX (.bib) or RIS (.ris) file.",
+        exists=True, dir_okay=False, readable=True, show_default=False)],
+    into: Annotated[Optional[Path], typer.Option(
+        "--into", help="Append the sources to this brief's `sources:` list instead of "
+        "printing them.", exists=True, dir_okay=False, readable=True, writable=True,
+        show_default=False)] = None,
+) -> None:
+    """Convert a reference manager's export to the brief's CSL-YAML sources."""
+    from brief.diagnostics import BriefError
+    from brief.load import display_path
+    from brief.pdf import write_atomically
+    from brief.sources import append_sources, csl_yaml, read_references
+
+    try:
+        items = read_references(file)
+        if into is None:
+            typer.echo(csl_yaml(items), nl=False)
+            raise typer.Exit(0)
+        text = append_sources(into, items, display_path(file))
+        write_atomically(text.encode("utf-8"), into)
+    except BriefError as failure:
+        _print(failure)
+        raise typer.Exit(1) from None
+    except OSError as failure:
+        typer.echo(f"{display_path(into)}: error: cannot write: {failure.strerror}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"added {len(items)} source{'s' if len(items) != 1 else ''} to "
+               f"{display_path(into)}", err=True)
+
+
+@sources_app.command("list")
+def sources_list(
+    brief: Annotated[Path, typer.Argument(
+        help="The brief whose sources to list.", exists=True, dir_okay=False, readable=True,
+        show_default=False)],
+) -> None:
+    """List each source with how often and where it is cited; flag unused ones."""
+    from brief.diagnostics import BriefError
+    from brief.load import load_brief
+    from brief.sources import source_uses
+
+    try:
+        uses = source_uses(load_brief(brief))
+    except BriefError as failure:
+        _print(failure)
+        raise typer.Exit(1) from None
+    width = max((len(use.id) for use in uses), default=0)
+    for use in uses:
+        places = ", ".join(f"{at.path}:{at.line}:{at.column}" for at in use.cited_at)
+        typer.echo(f"{use.id:{width}}  {len(use.cited_at):3}  {places or 'unused'}")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the brief file format (for editors that check YAML)."""

@@ -32,6 +32,10 @@ LOCATOR_LABELS = {
     "s.v.", "s.vv.", "verse", "verses", "v.", "vv.", "volume", "volumes", "vol.", "vols.",
     "art.", "arts.", "article", "articles",
 }
+# Labels CSL knows but pandoc's parser does not read: sent to pandoc in a spelling it does.
+PANDOC_SPELLING = {"ch.": "chap.", "chs.": "chaps.", "number": "no.", "numbers": "nos."}
+# Dictionary entries are located by a headword, not a number; pandoc needs it in braces.
+HEADWORD_LABELS = {"s.v.", "s.vv.", "sub verbo"}
 SHORT_LABELS = "p., pp., para., paras., ch., sec., §, n., art., vol., fig., l., no., pt."
 LABEL_RE = re.compile(
     r"^\s*(sub verbo|s\.vv?\.|[A-Za-z]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm]|(?<=s\.v\.)|"
@@ -96,6 +100,39 @@ def _locator_label(suffix: str) -> str | None:
         return None
     match = LABEL_RE.match(suffix[1:])
     return match.group(1) if match else None
+
+
+def pandoc_source(cluster: Cluster) -> str:
+    """The citation as pandoc should read it: every known locator label in a form it parses."""
+    if cluster.narrative:
+        match = NARRATIVE_RE.match(cluster.source)
+        if not match or match.group("suffix") is None:
+            return cluster.source
+        suffix = _respell(", " + match.group("suffix"))[2:]
+        return cluster.source[:match.start("suffix")] + suffix + cluster.source[match.end("suffix"):]
+    parts = []
+    for part in cluster.source[1:-1].split(";"):
+        match = ITEM_RE.match(part)
+        if match:
+            part = part[:match.start("suffix")] + _respell(match.group("suffix"))
+        parts.append(part)
+    return "[" + ";".join(parts) + "]"
+
+
+def _respell(suffix: str) -> str:
+    if not suffix.startswith(","):
+        return suffix
+    match = LABEL_RE.match(suffix[1:])
+    if not match:
+        return suffix
+    label = match.group(1)
+    lead, after = suffix[:1 + match.start(1)], suffix[1 + match.end(1):]
+    if label.lower() in HEADWORD_LABELS and not after.lstrip().startswith("{"):
+        headword, comma, rest = after.partition(",")
+        return f"{lead}{{{label} {headword.strip()}}}{comma}{rest}"
+    if label.lower() in PANDOC_SPELLING:
+        return lead + PANDOC_SPELLING[label.lower()] + after
+    return suffix
 
 
 def is_known_label(label: str) -> bool:

@@ -157,6 +157,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "about": (html(("organisation", "about"), brief.organisation.about)
                   if brief.organisation.about else None),
         "bibliography": citations.bibliography,
+        "numbered": citations.numbered,
         # Only web addresses become links; anything else (javascript:, file:) stays text.
         "web_link": (brief.organisation.url or "").lower().startswith(("http://", "https://")),
         "url_link": (brief.url or "").lower().startswith(("http://", "https://")),

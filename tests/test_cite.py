@@ -89,8 +89,21 @@ def test_author_date_style_is_in_text(workdir):
 
 def test_bibliography_and_cite_as(workdir):
     _, citations = notes(workdir, "chicago-note")
-    assert [entry_id for entry_id, _ in citations.bibliography] == ["song2015", "coi2014"]
+    assert [reference.id for reference in citations.bibliography] == ["song2015", "coi2014"]
+    assert not citations.numbered
     assert citations.cite_as == "Org. <em>Citation Test</em>. Org, 2024."
+
+
+def test_numeric_style_numbers_citations_and_the_list(workdir):
+    found, citations = notes(workdir, "ieee")
+    assert not citations.style.note
+    assert found[:4] == ["[1, p. 401]", "[1, p. 403]", "[1, p. 403]", "[1, pp. 401–403], [2, Para. 5]"]  # IEEE capitalises labels
+    assert [(r.id, r.label) for r in citations.bibliography] == [
+        ("song2015", "[1]"), ("coi2014", "[2]")]
+    assert citations.bibliography[1].html == (
+        "UN Human Rights Council, <span>“Report of the Commission of Inquiry on Human Rights in "
+        "the Democratic People’s Republic of Korea,”</span> A/HRC/25/63, Feb. 2014.")
+    assert citations.cite_as.startswith("Org, <span>“Citation Test,”</span>")
 
 
 def test_old_chicago_ids_are_aliases(tmp_path):
@@ -125,3 +138,53 @@ def test_short_title_is_derived_from_a_subtitle():
     assert with_short_title({"title": "Main: Sub"})["title-short"] == "Main"
     assert "title-short" not in with_short_title({"title": "No subtitle"})
     assert with_short_title({"title": "A: B", "title-short": "Kept"})["title-short"] == "Kept"
+
+
+def test_oscola_keeps_ibid_lower_case(workdir):
+    found, citations = notes(workdir, "oscola")
+    assert citations.style.lowercase_ibid
+    assert found[1:] == [
+        "ibid 403.", "ibid.",
+        "ibid 401–403; UN Human Rights Council, <span>‘Report of the Commission of Inquiry on "
+        "Human Rights in the Democratic People’s Republic of Korea’</span> (2014) A/HRC/25/63 "
+        "para 5.",
+        "See UN Human Rights Council (n 4) 10.",  # n 4: the brief's own entry takes no number
+        "ibid 10f."]
+
+
+def test_chicago_ibid_stays_capitalised(workdir):
+    found, citations = notes(workdir, "chicago-ibid")
+    assert not citations.style.lowercase_ibid
+    assert found[2] == "Ibid."
+
+
+@pytest.mark.parametrize(("language", "style", "locale"), [
+    ("en", "oscola", "en-GB"), ("en-US", "oscola", "en-US"), ("fr", "oscola", "fr"),
+    ("en", "chicago-note", "en"), ("fr", "apa", "fr")])
+def test_the_brief_language_chooses_the_locale(tmp_path, language, style, locale):
+    assert resolve_style(style, tmp_path, Location("b.yaml")).locale(language) == locale
+
+
+def french_notes(workdir: Path, style: str) -> list[str]:
+    french = (BRIEF.replace("summary: First [@song2015, p. 401].",
+                            "summary: First [@song2015, p. 401].\nlanguage: fr")
+              + "    URL: https://www.ohchr.org/\n    accessed: 2018-02-24\n"
+              ).replace("type: report", "type: webpage")
+    (workdir / "b.yaml").write_text(french.format(style=style), "utf-8")
+    return [str(c.note) for c in format_citations(load_brief(Path("b.yaml"))).rendered.values()]
+
+
+def test_a_french_brief_cites_in_french(workdir):
+    found = french_notes(workdir, "chicago-ibid")
+    assert found[1:3] == ["Ibid., 403.", "Ibid."]
+    assert found[3].startswith("Song, <span>«\xa0Twenty Years’ Evolution of North Korean "
+                               "Migration, 1994–2014\xa0»</span>, pp.\xa0401–403; ")
+    assert ", A/HRC/25/63, 7 février 2014, " in found[3]
+
+
+def test_a_french_brief_in_oscola_says_consulte_le_and_ibid(workdir):
+    found = french_notes(workdir, "oscola")  # OSCOLA is British, but the brief is French
+    assert found[1:3] == ["ibid 403.", "ibid."]
+    assert found[3].endswith(
+        '(7 février 2014) &lt;<a href="https://www.ohchr.org/">https://www.ohchr.org/</a>&gt; '
+        "consulté le 24 février 2018, para. 5.")

@@ -1,0 +1,331 @@
+"""Sources from reference managers: Zotero's CSL-JSON, BibTeX/BibLaTeX and RIS to CSL-YAML,
+printed or appended to a brief; and where a brief cites each of its sources.
+
+Appending edits the brief as text, after the last item of its `sources:` list, so that the
+user's comments, order and formatting stay exactly as written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from brief.diagnostics import BriefError, Location, error
+from brief.load import LoadedBrief, bibtex_to_csl, display_path, load_brief
+from brief.markup import KEY, find_citations
+
+IMPORT_SUFFIXES = (".json", ".bib", ".bibtex", ".ris")
+KEY_RE = re.compile(rf"^{KEY}$")
+
+# RIS reference types and the CSL types that say the same; anything else is a "document".
+RIS_TYPES = {
+    "JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "article-journal",
+    "MGZN": "article-magazine", "NEWS": "article-newspaper", "BOOK": "book", "EBOOK": "book",
+    "EDBOOK": "book", "CHAP": "chapter", "ECHAP": "chapter", "RPRT": "report",
+    "GOVDOC": "report", "THES": "thesis", "CONF": "paper-conference",
+    "CPAPER": "paper-conference", "ELEC": "webpage", "WEB": "webpage", "BLOG": "post-weblog",
+    "HEAR": "hearing", "STAT": "legislation", "BILL": "bill", "CASE": "legal_case",
+    "PAT": "patent", "MAP": "map", "DATA": "dataset", "COMP": "software",
+    "ENCYC": "entry-encyclopedia", "DICT": "entry-dictionary", "PCOMM": "personal_communication",
+    "INTV": "interview", "MPCT": "motion_picture", "VIDEO": "motion_picture", "SOUND": "song",
+    "UNPB": "manuscript", "MANSCPT": "manuscript", "PAMP": "pamphlet", "STAND": "standard",
+    "GEN": "document",
+}
+# Order of keys in the YAML written, as people read a reference; other keys follow.
+KEY_ORDER = (
+    "id", "type", "author", "editor", "title", "title-short", "container-title",
+    "collection-title", "edition", "volume", "issue", "page", "number", "genre", "publisher",
+    "publisher-place", "event-place", "issued", "accessed", "DOI", "ISBN", "ISSN", "URL",
+)
+NAME_KEYS = ("author", "editor", "translator", "container-author", "collection-editor")
+NUMBER_KEYS = ("volume", "issue", "edition")
+DATE_KEYS = ("issued", "accessed", "event-date", "original-date", "submitted")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def read_references(path: Path) -> list[dict[str, Any]]:
+    """The CSL items of a reference manager's export, by the file's ending."""
+    shown = display_path(path)
+    at = Location(shown)
+    suffix = path.suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise BriefError([error(at, f"cannot import `{path.name}`",
+                                "import .json (CSL-JSON, as Zotero exports it), .bib (BibTeX "
+                                "or BibLaTeX) or .ris files")])
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as failure:
+        raise BriefError([error(at, f"cannot read {shown}: {failure}")]) from None
+    if suffix == ".json":
+        items = _csl_json(text, shown)
+    elif suffix == ".ris":
+        items = ris_to_csl(text, shown)
+    else:
+        items = bibtex_to_csl(text, shown)
+    return with_citable_ids(items)
+
+
+def _csl_json(text: str, shown: str) -> list[dict[str, Any]]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as failure:
+        raise BriefError([error(Location(shown, failure.lineno, failure.colno),
+                                f"not valid JSON: {failure.msg}")]) from None
+    if isinstance(items, dict) and isinstance(items.get("items"), list):
+        items = items["items"]
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise BriefError([error(Location(shown), "a CSL-JSON file holds a list of items",
+                                "in Zotero: File → Export Library… → CSL JSON")])
+    return items
+
+
+def ris_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
+    """Map RIS records to CSL ourselves: pandoc's RIS reader loses dates and places."""
+    import rispy
+
+    try:
+        records = rispy.loads(text)
+    except Exception as failure:  # rispy raises bare IOError/ValueError for malformed files
+        raise BriefError([error(Location(shown), f"not a readable RIS file: {failure}",
+                                "each record starts with `TY  - ` and ends with `ER  - `")]) \
+            from None
+    if not records:
+        raise BriefError([error(Location(shown), "no RIS records could be read from this file",
+                                "each record starts with `TY  - ` and ends with `ER  - `")])
+    return [_ris_item(record) for record in records]
+
+
+def _ris_item(record: dict[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"type": RIS_TYPES.get(record.get("type_of_reference", ""),
+                                                  "document")}
+    if record.get("id"):
+        item["id"] = str(record["id"]).strip()
+    unknown = record.get("unknown_tag") or {}
+    names = {"author": (record.get("authors") or []) + (record.get("first_authors") or []),
+             "editor": (record.get("secondary_authors") or []) + (unknown.get("ED") or [])}
+    for key, value in names.items():
+        if value:
+            item[key] = [_ris_name(name) for name in value]
+    title = record.get("title") or record.get("primary_title")
+    if title:
+        item["title"] = title
+    if record.get("short_title"):
+        item["title-short"] = record["short_title"]
+    container = (record.get("secondary_title") or record.get("journal_name")
+                 or record.get("alternate_title3") or record.get("alternate_title2"))
+    if container:
+        item["container-title"] = container
+    for ris, csl in (("volume", "volume"), ("number", "issue"), ("edition", "edition"),
+                     ("publisher", "publisher"), ("place_published", "publisher-place"),
+                     ("doi", "DOI"), ("abstract", "abstract"), ("language", "language")):
+        if record.get(ris):
+            item[csl] = str(record[ris]).strip()
+    if item["type"] in ("report", "bill", "legislation") and "issue" in item:
+        item["number"] = item.pop("issue")  # a report's or a law's number, not an issue
+    if record.get("issn"):
+        item["ISBN" if item["type"] in ("book", "chapter") else "ISSN"] = record["issn"]
+    pages = "-".join(str(record[k]).strip() for k in ("start_page", "end_page") if record.get(k))
+    if pages:
+        item["page"] = pages
+    urls = record.get("urls") or []
+    if urls:
+        item["URL"] = urls[0]
+    issued = _ris_date(record.get("date")) or _ris_date(record.get("year")) \
+        or _ris_date(record.get("publication_year"))
+    if issued:
+        item["issued"] = issued
+    accessed = _ris_date(record.get("access_date"))
+    if accessed:
+        item["accessed"] = accessed
+    return item
+
+
+def _ris_name(name: str) -> dict[str, str]:
+    family, comma, given = name.partition(",")
+    if comma:
+        return {"family": family.strip(), "given": given.strip().rstrip(",")}
+    return {"literal": name.strip()}
+
+
+def _ris_date(value: Any) -> dict[str, Any] | None:
+    """RIS writes `2015`, `2015/03/05/` or `2015/03//other`; CSL wants date-parts."""
+    if not value:
+        return None
+    parts = re.split(r"[/\-]", str(value).strip())
+    numbers = []
+    for part in parts[:3]:
+        if not part.strip().isdigit():
+            break
+        numbers.append(int(part))
+    if not numbers or numbers[0] < 1000:
+        return None
+    return {"date-parts": [numbers]}
+
+
+def with_citable_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give every item an id that pandoc can cite: its own, or author + year (`song2015`).
+
+    Zotero's CSL-JSON ids are often item URLs, which no `[@…]` can reach.
+    """
+    taken = {str(item["id"]) for item in items if KEY_RE.match(str(item.get("id", "")))}
+    result = []
+    for item in items:
+        if not KEY_RE.match(str(item.get("id", ""))):
+            base = _made_id(item)
+            candidate, suffix = base, ord("a")
+            while candidate in taken:
+                candidate, suffix = f"{base}{chr(suffix)}", suffix + 1
+            taken.add(candidate)
+            item = {**item, "id": candidate}
+        result.append(item)
+    return result
+
+
+def _made_id(item: dict[str, Any]) -> str:
+    names = item.get("author") or item.get("editor") or []
+    first = names[0] if names and isinstance(names[0], dict) else {}
+    word = first.get("family") or first.get("literal") or str(item.get("title") or "source")
+    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    word = re.sub(r"[^a-z0-9]", "", word.split()[0].lower() if word.split() else "") or "source"
+    year = ""
+    parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) \
+        else None
+    if parts and parts[0]:
+        year = str(parts[0][0])
+    return f"{word}{year}"
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def csl_yaml(items: Iterable[dict[str, Any]]) -> str:
+    """CSL items as the YAML list a brief's `sources:` holds, names and dates compact."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    yaml.indent(mapping=2, sequence=2, offset=0)
+    yaml.brace_single_entry_mapping_in_flow_sequence = True  # [{literal: …}], not [literal: …]
+    document = CommentedSeq(_yaml_item(item) for item in items)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _yaml_item(item: dict[str, Any]) -> CommentedMap:
+    ordered = sorted(item, key=lambda k: (KEY_ORDER.index(k) if k in KEY_ORDER
+                                          else len(KEY_ORDER), k))
+    result = CommentedMap()
+    for key in ordered:
+        value = item[key]
+        if value in (None, "", [], {}):
+            continue
+        if key in NAME_KEYS and isinstance(value, list):
+            names = CommentedSeq(_flow(CommentedMap(name)) if isinstance(name, dict) else name
+                                 for name in value)
+            value = _flow(names) if len(value) <= 2 else names
+        elif key in DATE_KEYS:
+            value = _short_date(value)
+        elif key in NUMBER_KEYS and isinstance(value, str) and value.isdigit() \
+                and str(int(value)) == value:
+            value = int(value)  # `volume: 2`, as people write it
+        result[key] = value
+    return result
+
+
+def _flow(node):
+    node.fa.set_flow_style()
+    return node
+
+
+def _short_date(value: Any) -> Any:
+    """`{date-parts: [[2015, 3, 5]]}` as 2015-03-05, which the brief format also accepts."""
+    if isinstance(value, dict) and set(value) == {"date-parts"}:
+        parts = value["date-parts"]
+        if len(parts) == 1 and parts[0]:
+            try:
+                numbers = [int(p) for p in parts[0]]
+            except (TypeError, ValueError):
+                return value
+            return numbers[0] if len(numbers) == 1 else "-".join(
+                [f"{numbers[0]:04d}"] + [f"{n:02d}" for n in numbers[1:]])
+        return _flow(CommentedMap({"date-parts": _flow(CommentedSeq(
+            _flow(CommentedSeq(p)) for p in parts))}))
+    return value
+
+
+# --- appending to a brief ----------------------------------------------------------------------
+
+def append_sources(brief_path: Path, items: list[dict[str, Any]], origin: str) -> str:
+    """The brief's text with `items` added after the last item of its `sources:` list.
+
+    Refuses ids the brief already has (in the file or in its sources files), and lists that
+    are not written one item per line, which cannot be extended without rewriting them.
+    """
+    loaded = load_brief(brief_path)
+    existing = {}
+    for index, source in enumerate(loaded.brief.sources):
+        existing.setdefault(source.id, loaded.where.value(("sources", index, "id")))
+    clashes = [error(existing[item["id"]],
+                     f"source `{item['id']}` from {origin} is already in the brief",
+                     f"remove it from {origin} or give it another id, then import again")
+               for item in items if item["id"] in existing]
+    if clashes:
+        raise BriefError(clashes)
+    text = loaded.where.texts[loaded.where.brief_file]
+    tree = YAML(typ="rt", pure=True).load(text)
+    key_line, key_column = tree.lc.key("sources")
+    value = tree["sources"]
+    if not isinstance(value, CommentedSeq) or value.fa.flow_style() or not value:
+        raise BriefError([error(
+            Location(loaded.where.brief_file, key_line + 1, key_column + 1),
+            "`sources` is not a list written one item per line",
+            "write it as `sources:` followed by lines that start with `- `, then import again")])
+    lines = text.splitlines(keepends=True)
+    first_line, first_column = value.lc.item(0)
+    dash = lines[first_line][:first_column].rstrip()
+    indent = len(dash) - 1 if dash.endswith("-") else first_column
+    later_keys = [tree.lc.key(k)[0] for k in tree if tree.lc.key(k)[0] > key_line]
+    end = min(later_keys, default=len(lines))
+    last = end
+    while last > key_line + 1 and (not lines[last - 1].strip()
+                                   or lines[last - 1].startswith("#")):
+        last -= 1
+    addition = "".join(" " * indent + line if line.strip() else line
+                       for line in csl_yaml(items).splitlines(keepends=True))
+    head = "".join(lines[:last])
+    if head and not head.endswith("\n"):
+        head += "\n"
+    return head + addition + "".join(lines[last:])
+
+
+# --- where sources are cited -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourceUse:
+    id: str
+    defined: Location
+    cited_at: tuple[Location, ...]
+
+
+def source_uses(loaded: LoadedBrief) -> list[SourceUse]:
+    """Each source of the brief, in order, with where it is cited."""
+    brief, where = loaded.brief, loaded.where
+    cited: dict[str, list[Location]] = {}
+    for path, text in brief.markdown_fields():
+        for cluster in find_citations(text):
+            for item in cluster.items:
+                at = (where.value(path) if path[-1] == "source"
+                      else where.within(path, text, item.offset))
+                cited.setdefault(item.key, []).append(at)
+    return [SourceUse(source.id, where.value(("sources", index, "id")),
+                      tuple(cited.get(source.id, ())))
+            for index, source in enumerate(brief.sources)]
