@@ -243,8 +243,11 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # Imported once here, so that forked workers start with WeasyPrint already loaded.
-    import weasyprint  # noqa: F401
+    # Loaded once here, so that every forked worker starts with WeasyPrint imported and its
+    # fonts, hyphenation patterns and shaping caches already warm.
+    from brief.pdf import warm_up
+
+    warm_up()
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:

@@ -114,12 +114,29 @@ def user_texts(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, str]
             yield from user_texts(item, path + (index,))
 
 
+def one_font_covers(characters: set[str]) -> bool:
+    """Whether a single installed font has all these characters: one quick fontconfig query.
+
+    It answers for almost every brief (a Latin font has the typographic quotes and dashes, a
+    CJK font has Hangul and Latin), so the full coverage table is built only when it says no.
+    """
+    fc_list = shutil.which("fc-list")
+    if fc_list is None or not characters:
+        return True
+    pattern = ":charset=" + " ".join(f"{ord(c):x}" for c in sorted(characters))
+    found = subprocess.run([fc_list, "--format", "%{family}\n", pattern], capture_output=True,
+                           text=True, check=False, timeout=60).stdout
+    return bool(found.strip())
+
+
 def missing_glyphs(loaded: LoadedBrief) -> list[Diagnostic]:
     """Each character of the brief that no installed font can print, at its place in the file."""
+    texts = [(path, text) for path, text in user_texts(loaded.brief) if not text.isascii()]
+    needed = {c for _, text in texts for c in text if not c.isascii() and not needs_no_glyph(c)}
+    if one_font_covers(needed):
+        return []
     problems = []
-    for path, text in user_texts(loaded.brief):
-        if text.isascii():
-            continue  # every font stack we use covers ASCII; skip the common case quickly
+    for path, text in texts:
         reported: set[str] = set()
         for offset, character in enumerate(text):
             if character in reported or is_covered(character):

@@ -184,6 +184,8 @@ class Image:
 
 def find_images(text: str) -> list[Image]:
     """The markdown images (`![alt](file.png)`) in a text, for checking before rendering."""
+    if "![" not in text:
+        return []  # the common case, answered without loading the markdown parser
     md = _md("en", images=True)
     found = []
     search_from = 0

@@ -138,7 +138,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "footer_title": short_title(brief.title),
         "for_print": for_print,
     }
-    bibliography = dict(citations.bibliography)
+    bibliography = {reference.id: reference.html for reference in citations.bibliography}
     context: dict[str, Any] = {
         "brief": brief,
         "labels": labels,
