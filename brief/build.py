@@ -30,8 +30,8 @@ class BuildOptions:
     for_print: bool = False  # bleed and crop marks for a print shop
 
     def fingerprint(self) -> str:
-        """The options that change the output, for the up-to-date check."""
-        return repr((self.format, self.layout, self.paper, self.style, self.strict,
+        """The options (and environment) that change the output, for the up-to-date check."""
+        return repr((os.environ.get("SOURCE_DATE_EPOCH"), self.format, self.layout, self.paper, self.style, self.strict,
                      self.allow_network, self.brand and str(self.brand.resolve()),
                      self.pdf_variant, self.for_print))
 
@@ -179,7 +179,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
                                     f"cannot write the output: {failure.strerror}",
                                     "check that the folder exists and is writable")]) from None
         result.output = output
-        freshness.remember(output, _inputs(loaded, citations.style.path, brand),
+        freshness.remember(output, _inputs(loaded, citations.style.files, brand),
                            options.fingerprint(), templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
@@ -188,7 +188,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     return result
 
 
-def _inputs(loaded, style_file: Path, brand) -> list[Path]:
+def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
     """Every file a build of this brief read, for the up-to-date check."""
     from brief.check import is_web_address
     from brief.markup import find_images
@@ -198,7 +198,7 @@ def _inputs(loaded, style_file: Path, brand) -> list[Path]:
     if loaded.brief.organisation.logo:
         pictures.append(loaded.brief.organisation.logo)
     brand_files = [brand.path, *([brand.logo.path] if brand.logo else [])] if brand else []
-    return [loaded.path, *loaded.source_files, style_file, *brand_files,
+    return [loaded.path, *loaded.source_files, *style_files, *brand_files,
             *(loaded.folder / p for p in pictures if not is_web_address(p))]
 
 
@@ -251,6 +251,11 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
-        futures = [pool.submit(build, path, options) for path, options in pending]
+        futures = {pool.submit(build, path, options): path for path, options in pending}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except Exception as failure:  # a worker that died must not take the batch with it
+                yield BuildResult(futures[future], diagnostics=[error(
+                    Location(str(futures[future])), f"the build stopped unexpectedly: {failure}",
+                    "build this brief on its own to see more")])

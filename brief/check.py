@@ -13,7 +13,7 @@ from brief.diagnostics import (
     sort_diagnostics,
     warning,
 )
-from brief.load import LoadedBrief, resolve_inside
+from brief.load import LoadedBrief, describe, resolve_inside
 from brief.markup import (
     LOCATOR_LABELS,
     SHORT_LABELS,
@@ -28,7 +28,20 @@ def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagno
     """Every problem the brief has beyond its shape, errors and warnings alike."""
     return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
-                            + _images(loaded, allow_network) + _key_messages(loaded))
+                            + _images(loaded, allow_network) + _key_messages(loaded)
+                            + _url(loaded))
+
+
+MAX_QR_URL = 2000  # a QR code at the handout's error correction holds about 2,300 bytes
+
+
+def _url(loaded: LoadedBrief) -> list[Diagnostic]:
+    url = loaded.brief.url
+    if url and len(url.encode("utf-8")) > MAX_QR_URL:
+        return [error(loaded.where.value(("url",)),
+                      f"`url` is {len(url)} characters, too long for the handout's QR code",
+                      f"use a shorter address (at most {MAX_QR_URL} characters)")]
+    return []
 
 
 def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
@@ -41,10 +54,10 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
                 at = (where.value(path) if path[-1] == "source"
                       else where.within(path, text, item.offset))
                 if item.key not in known:
+                    escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
                     problems.append(error(
                         at, f"unknown source `{item.key}`",
-                        did_you_mean(item.key, known)
-                        or "add it to `sources`, or write \\@ for a literal @"))
+                        did_you_mean(item.key, known) or f"add it to `sources`{escape}"))
                 if item.locator_label and not is_known_label(item.locator_label):
                     problems.append(error(
                         at, f"`{item.locator_label}` is not a locator label",
@@ -61,21 +74,16 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
 
 
 def _quotes(loaded: LoadedBrief) -> list[Diagnostic]:
-    brief, where = loaded.brief, loaded.where
-    known = brief.source_ids()
+    """A quotation from a source with pages must say where in it the words stand."""
+    paged = {source.id for source in loaded.brief.sources
+             if (source.model_extra or {}).keys() & {"page", "number-of-pages"}}
     problems = []
-    for s, section in enumerate(brief.sections):
+    for s, section in enumerate(loaded.brief.sections):
         for b, block in enumerate(section.body):
-            if not isinstance(block, Quote):
-                continue
-            here = ("sections", s, "body", b)
-            if not find_citations(block.note_citation()) and block.source not in known:
-                problems.append(error(where.value(here + ("source",)),
-                                      f"unknown source `{block.source}`",
-                                      did_you_mean(block.source, known)))
-            if not block.locator:
-                problems.append(warning(
-                    where.value(here + ("quote",)), "quotation has no locator",
+            if isinstance(block, Quote) and not block.locator and block.source in paged:
+                problems.append(error(
+                    loaded.where.value(("sections", s, "body", b, "quote")),
+                    f"quotation has no locator, and `{block.source}` has pages",
                     "add `locator: p. 10` so that readers can find the passage"))
     return problems
 
@@ -92,7 +100,11 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
                 where.value(here + ("id",)), f"duplicate source id `{source.id}`",
                 f"it is already used at {first.path}:{first.line}:{first.column}"))
         seen.setdefault(source.id, index)
-        for key in source.model_extra or {}:
+        for key, value in (source.model_extra or {}).items():
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                problems.append(error(
+                    where.value(here + (key,)), f"`{key}` should be text, not {describe(value)}",
+                    "quote the value if YAML reads it as something else"))
             if key not in CSL_VARIABLES:
                 problems.append(warning(
                     where.key(here + (key,)), f"`{key}` is not a CSL variable; it is ignored",

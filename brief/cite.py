@@ -59,6 +59,12 @@ class Style:
     note: bool  # footnotes (note class) rather than in-text citations
     lowercase_ibid: bool = False  # the style asks for "ibid" in lower case, as OSCOLA does
     default_locale: str | None = None  # e.g. en-GB for OSCOLA
+    read: tuple[Path, ...] = ()  # dependent style files read on the way to this one
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every style file the build depends on."""
+        return (*self.read, self.path)
 
     def locale(self, language: str) -> str:
         """The CSL locale for a brief in `language`: the brief's language always wins.
@@ -165,6 +171,7 @@ def _independent(path: Path, name: str, at: Location) -> Style:
             independent = _independent(parent, name, at)
             # A journal's own locale (a German journal reusing APA) is the journal's, not APA's.
             own_locale = root.get("default-locale")
+            independent = replace(independent, read=(path, *independent.read))
             return replace(independent, default_locale=own_locale) if own_locale else independent
     return Style(path, name, root.get("class") == "note", _lowercase_ibid(root),
                  root.get("default-locale"))
@@ -279,9 +286,14 @@ def self_reference(brief: Brief) -> dict[str, Any]:
     return item
 
 
+def _is_cjk(name: str) -> bool:
+    # Korean, Chinese and Japanese names are written family name first, without a comma.
+    return any("\u1100" <= c <= "\u11ff" or "\u2e80" <= c <= "\ud7af" for c in name)
+
+
 def _csl_person(name: str) -> dict[str, str]:
     # "Given Family" in Latin script; other names are printed as written.
-    if re.fullmatch(r"[\w.'\- ]+", name) and " " in name.strip() and name.isascii():
+    if re.fullmatch(r"[\w.'\- ]+", name) and " " in name.strip() and not _is_cjk(name):
         given, _, family = name.strip().rpartition(" ")
         return {"family": family, "given": given}
     return {"literal": name}

@@ -142,6 +142,13 @@ def build(
                             force=force, allow_network=allow_network, brand=brand,
                             pdf_variant=pdf_variant, for_print=for_print)
 
+    targets = [options_for(path).output or path.with_suffix(f".{format.value}")
+               for path in paths]
+    clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
+    if clashes:
+        raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
+                                 "give them different names or build them separately",
+                                 param_hint="-o")
     failed = False
     with _progress(len(paths)) as advance:
         for result in build_many(paths, options_for, jobs):

@@ -42,19 +42,26 @@ _PACKAGES = (
 )
 
 
+def _fc_list(*command: str) -> str:
+    """fontconfig's answer, or nothing when it fails: then WeasyPrint reports missing fonts."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 @functools.cache
 def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Every code point some installed font covers, as merged (starts, ends) ranges."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return (), ()
-    listing = subprocess.run([fc_list, "--format", "%{charset}\n"], capture_output=True,
-                             text=True, check=False, timeout=60).stdout
+    listing = _fc_list(fc_list, "--format", "%{charset}\n")
     ranges = []
-    for charset in listing.split():
-        for part in charset.split():
-            first, _, last = part.partition("-")
-            ranges.append((int(first, 16), int(last or first, 16)))
+    for part in listing.split():
+        first, _, last = part.partition("-")
+        ranges.append((int(first, 16), int(last or first, 16)))
     merged: list[list[int]] = []
     for first, last in sorted(ranges):
         if merged and first <= merged[-1][1] + 1:
@@ -97,8 +104,18 @@ def font_hint(character: str) -> str:
             + (f" (this character is {block.capitalize()})" if block else ""))
 
 
+# Keys whose values never reach the page: ids, file names, settings, and CSL fields that no
+# citation style prints. A character there needs no font.
+NOT_PRINTED = frozenset({
+    "id", "source", "style", "brand", "layout", "language", "logo", "keywords", "abstract",
+    "note", "annote", "keyword", "citation-key", "custom",
+})
+
+
 def user_texts(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, str]]:
-    """Every text in a brief (a model, or any value inside it) with its path as in the YAML."""
+    """Every printed text of a brief (a model, or any value inside it), with its YAML path."""
+    if path and path[-1] in NOT_PRINTED:
+        return
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, BaseModel):
@@ -124,9 +141,7 @@ def one_font_covers(characters: set[str]) -> bool:
     if fc_list is None or not characters:
         return True
     pattern = ":charset=" + " ".join(f"{ord(c):x}" for c in sorted(characters))
-    found = subprocess.run([fc_list, "--format", "%{family}\n", pattern], capture_output=True,
-                           text=True, check=False, timeout=60).stdout
-    return bool(found.strip())
+    return bool(_fc_list(fc_list, "--format", "%{family}\n", pattern).strip())
 
 
 def missing_glyphs(loaded: LoadedBrief) -> list[Diagnostic]:
@@ -155,7 +170,6 @@ def installed_families() -> frozenset[str]:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return frozenset()
-    listing = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True,
-                             text=True, check=False, timeout=60).stdout
+    listing = _fc_list(fc_list, "--format", "%{family}\n")
     return frozenset(name.strip().lower() for line in listing.splitlines()
                      for name in line.split(",") if name.strip())

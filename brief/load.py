@@ -557,18 +557,23 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
     if kind in ("csl_date", "brief_date", "csl_names"):
         return error(at, item["msg"])
     if kind == "string_type":
-        return error(at, f"`{name}` should be text, not {_describe(item.get('input'))}",
+        return error(at, f"`{name}` should be text, not {describe(item.get('input'))}",
                      "quote the value if YAML reads it as something else")
     if kind == "list_type":
         return error(at, f"`{name}` should be a list", "start each item with `- `")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return error(at, f"`{name}` should be a mapping of keys, not "
-                     f"{_describe(item.get('input'))}")
+                     f"{describe(item.get('input'))}")
     if kind in ("too_short", "string_too_short"):
         return error(at, f"`{name}` must not be empty")
     if kind == "string_pattern_mismatch" and name == "language":
         return error(at, f"`{item.get('input')}` is not a language tag",
                      "use a BCP 47 tag such as en, fr, ko or pt-BR")
+    if kind == "source_id":
+        return error(at, item["msg"], "give the id of one source, as in `source: coi2014`")
+    if kind == "string_pattern_mismatch" and name == "locator":
+        return error(at, "a locator cannot contain [, ], ; or @",
+                     "give the place in the source only, as in `locator: p. 10f`")
     if kind == "literal_error":
         return error(at, f"`{name}` cannot be `{item.get('input')}`",
                      f"expected {item['ctx']['expected']}")
@@ -606,7 +611,8 @@ def _missing_hint(name: str) -> str | None:
     return f"add `{examples[name]}`" if name in examples else None
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """What kind of YAML value this is, in words."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+from urllib.parse import unquote
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -171,7 +172,7 @@ def _render_image(renderer, tokens, index, options, env) -> str:
 
     token = tokens[index]
     alt = renderer.renderInlineAsText(token.children, options, env)
-    source = env["image_source"](token.attrGet("src") or "")
+    source = env["image_source"](unquote(token.attrGet("src") or ""))
     return f'<img src="{escapeHtml(source)}" alt="{escapeHtml(alt)}">'
 
 
@@ -195,7 +196,8 @@ def find_images(text: str) -> list[Image]:
                 alt = "".join(child.content for child in token.children or ())
                 offset = max(text.find("![", search_from), 0)
                 search_from = offset + 2
-                found.append(Image(token.attrGet("src") or "", alt.strip(), offset))
+                # markdown-it percent-encodes addresses; the file is named as the user wrote it.
+                found.append(Image(unquote(token.attrGet("src") or ""), alt.strip(), offset))
     return found
 
 
@@ -249,6 +251,7 @@ def render_inline(text: str, language: str = "en",
     shown only when `image_source` is given: it maps the path written to the URL to embed.
     """
     md = _md(language, images=image_source is not None)
+    text = text.translate(PLACEHOLDER_MARKS)  # only brief may write its own markers
     clusters = find_citations(text) if citation_html else []
     pieces: list[str] = []
     last = 0
@@ -280,6 +283,9 @@ def _anchor(word: str, citation: str) -> str:
     else:
         word, bound = "", word
     return f'{word}<span class="cite-anchor">{bound}{citation}</span>' if bound else citation
+
+
+PLACEHOLDER_MARKS = dict.fromkeys((0xE000, 0xE001, 0xE002))
 
 
 def _placeholder(index: int, narrative: bool) -> str:

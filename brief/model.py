@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from brief.markup import KEY as CITATION_KEY
+
 # A path into the brief, as in the YAML: ("sections", 0, "body", 2, "claim").
 NodePath = tuple[str | int, ...]
 
@@ -91,6 +93,12 @@ def csl_date(value: Any) -> dict[str, Any]:
                 "csl_date",
                 "a CSL date mapping has `date-parts`, `literal`, `raw`, `circa` or `season`",
             )
+        if any(not isinstance(value[key], (str, int)) for key in ("literal", "raw", "season")
+               if key in value):
+            raise PydanticCustomError("csl_date", "`literal`, `raw` and `season` hold text")
+        if not isinstance(value.get("date-parts", []), list):
+            raise PydanticCustomError(
+                "csl_date", "`date-parts` is a list of [year, month, day] lists")
         for parts in value.get("date-parts", []):
             if not isinstance(parts, list) or not parts or len(parts) > 3:
                 raise PydanticCustomError(
@@ -152,6 +160,9 @@ def csl_names(value: Any) -> list[dict[str, Any]]:
                 else {"literal": name.strip()}
             )
         elif isinstance(name, dict):
+            if not all(isinstance(part, (str, bool, int)) for part in name.values()):
+                raise PydanticCustomError(
+                    "csl_names", "each part of a name is text, e.g. {family: Song, given: Jiyoung}")
             names.append(name)
         else:
             raise PydanticCustomError(
@@ -187,10 +198,19 @@ class Claim(Strict):
 
 class Quote(Strict):
     quote: Markdown
+    # A source id and a locator only: they are written into a citation, `[@source, locator]`.
     source: str = Field(min_length=1)
-    locator: str | None = None
+    locator: str | None = Field(None, pattern=r"^[^\[\];@]*$")
     speaker: str | None = None
     id: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _one_source_id(cls, value: str) -> str:
+        if not re.fullmatch(CITATION_KEY, value):
+            raise PydanticCustomError("source_id", "`{value}` is not a source id",
+                                      {"value": value})
+        return value
 
     def note_citation(self) -> str:
         locator = f", {self.locator}" if self.locator else ""
@@ -290,7 +310,7 @@ Source = create_model(
 
 
 BriefDate = Annotated[dt.date, BeforeValidator(brief_date, json_schema_input_type=dt.date)]
-LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
 
 
 class Brief(Strict):

@@ -189,7 +189,9 @@ def write_atomically(data: bytes, target: Path) -> None:
     The bytes go to a temporary file in the same folder, which is renamed over the target
     only when complete; any failure or interruption removes the temporary file.
     """
-    target = target.resolve()
+    # Not resolved: if the target is a symbolic link (say, to a file outside the brief's
+    # folder), the link itself is replaced and what it pointed to is left alone.
+    target = Path(os.path.abspath(target))
     handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
                                          suffix=".part", delete=False)
     try:
@@ -198,7 +200,8 @@ def write_atomically(data: bytes, target: Path) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         # Keep the permissions of the file being replaced; a new file gets rw-r--r--.
-        os.chmod(handle.name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        existing = target.lstat() if target.is_file() and not target.is_symlink() else None
+        os.chmod(handle.name, existing.st_mode & 0o777 if existing else 0o644)
         os.replace(handle.name, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -55,13 +55,34 @@ def test_locator_label_must_be_a_csl_term(workdir):
 def test_quote_source_and_locator(workdir):
     text = VALID.replace("      - claim: A claim [@a, p. 1].",
                          "      - claim: A claim [@a, p. 1].\n      - quote: Words.\n"
-                         "        source: nope")
+                         "        source: nope\n      - quote: More words.\n        source: a")
     assert report(workdir, text) == [
-        "b.yaml:9:16: warning: quotation has no locator\n"
-        "  hint: add `locator: p. 10` so that readers can find the passage",
-        "b.yaml:10:17: error: unknown source `nope`\n"
-        "  hint: add it to `sources`, or write \\@ for a literal @",
-    ]
+        "b.yaml:10:17: error: unknown source `nope`\n  hint: add it to `sources`"]
+    paged = text.replace("    issued: 2020\n", "    issued: 2020\n    page: 1-40\n")
+    assert report(workdir, paged) == [
+        "b.yaml:10:17: error: unknown source `nope`\n  hint: add it to `sources`",
+        "b.yaml:11:16: error: quotation has no locator, and `a` has pages\n"
+        "  hint: add `locator: p. 10` so that readers can find the passage"]
+
+
+def test_quote_source_and_locator_cannot_carry_other_citations(workdir):
+    from tests.test_load import problems
+
+    text = VALID.replace("      - claim: A claim [@a, p. 1].",
+                         "      - claim: A claim [@a, p. 1].\n      - quote: Words.\n"
+                         "        source: a and more\n        locator: \"p. 1]; [@zz\"")
+    assert problems(workdir, text) == [
+        "b.yaml:10:17: error: `a and more` is not a source id\n"
+        "  hint: give the id of one source, as in `source: coi2014`",
+        "b.yaml:11:18: error: a locator cannot contain [, ], ; or @\n"
+        "  hint: give the place in the source only, as in `locator: p. 10f`"]
+
+
+def test_source_fields_must_be_text(workdir):
+    text = VALID + "    container-title: {x: 1}\n"
+    assert report(workdir, text) == [
+        "b.yaml:17:22: error: `container-title` should be text, not a mapping\n"
+        "  hint: quote the value if YAML reads it as something else"]
 
 
 def test_unused_and_duplicate_sources(workdir):

@@ -308,3 +308,36 @@ def test_korean_edition_has_korean_labels_and_a_cjk_font(run, tmp_path):
     fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
     assert any("CJK-KR" in name for name in fonts)
+
+
+def test_two_briefs_of_the_same_name_cannot_share_an_output(run, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(BAD / "unused-source.yaml", tmp_path / folder / "x.yaml")
+    (tmp_path / "out").mkdir()
+    code, output = run("build", "-o", "out", "a/x.yaml", "b/x.yaml", cwd=tmp_path)
+    assert code == 2 and "several briefs would be written to out/x.pdf" in output
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_new_source_date_epoch_is_a_change(run, tmp_path, monkeypatch):
+    shutil.copy(BAD / "unused-source.yaml", tmp_path / "b.yaml")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1519603200")
+    assert run("build", "b.yaml", cwd=tmp_path)[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1519689600")
+    assert run("build", "b.yaml", cwd=tmp_path)[1].endswith("wrote b.pdf\n")
+    assert pypdf.PdfReader(tmp_path / "b.pdf").metadata["/CreationDate"] == "D:20180227000000Z"
+
+
+def test_long_urls_language_subtags_and_unprinted_fields(run, tmp_path):
+    text = (BAD / "unused-source.yaml").read_text("utf-8")
+    (tmp_path / "b.yaml").write_text(
+        text.replace("date: 2024-05-01", "date: 2024-05-01\nlanguage: en-GB-x-house\n"
+                     "url: https://example.org/" + "x" * 2100)
+        + "    abstract: 'not printed: \U0001F97A'\n", "utf-8")
+    code, output = run("check", "b.yaml", cwd=tmp_path)
+    assert code == 1
+    assert output.startswith(
+        "b.yaml:4:6: error: `url` is 2120 characters, too long for the handout's QR code\n"
+        "  hint: use a shorter address (at most 2000 characters)\n")
+    assert "U+1F97A" not in output and "language" not in output

@@ -209,3 +209,37 @@ def test_fuzzed_briefs_exit_0_or_1_without_traceback(run, tmp_path, data):
     assert "Traceback" not in output
     if code == 1:
         assert ": error: " in output
+
+
+def test_an_output_that_is_a_link_is_replaced_not_followed(example_copy, run, tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", "utf-8")
+    example_copy.with_suffix(".pdf").symlink_to(precious)
+    assert run("build", str(example_copy))[0] == 0
+    assert precious.read_text("utf-8") == "keep me"
+    assert not example_copy.with_suffix(".pdf").is_symlink()
+
+
+def test_private_use_markers_in_text_are_inert(workdir, run):
+    text = VALID.replace("A claim [@a, p. 1].", "\"A claim \\ue0007\\ue001 [@a, p. 1].\"")
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    assert run("build", "--format", "html", "b.yaml")[0] in (0, 1)
+
+
+def test_bad_values_that_once_escaped_the_checks(workdir):
+    bad_date = VALID.replace("issued: 2020", "issued: {date-parts: 5}")
+    assert problems(workdir, bad_date) == [
+        "b.yaml:16:13: error: `date-parts` is a list of [year, month, day] lists"]
+    bad_name = VALID.replace("type: report", "type: report\n    author: [{family: [x]}]")
+    assert problems(workdir, bad_name) == [
+        "b.yaml:15:13: error: each part of a name is text, e.g. {family: Song, given: Jiyoung}"]
+
+
+def test_pictures_with_spaces_and_accents_in_their_names(workdir, run):
+    (workdir / "carte été.png").write_bytes(PNG)
+    text = VALID.replace("      - claim: A claim [@a, p. 1].\n",
+                         "      - claim: A claim [@a, p. 1].\n"
+                         "      - text: \"![La carte](<carte été.png>)\"\n")
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    assert run("build", "--format", "html", "b.yaml") == (0, "wrote b.html\n")
+    assert '<img src="data:image/png;base64,' in (workdir / "b.html").read_text("utf-8")
