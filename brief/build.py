@@ -144,10 +144,6 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
         layout = options.layout or loaded.brief.layout
-        if not (templates_folder() / layout / f"{layout}.html").is_file():
-            raise BriefError([error(loaded.where.value(("layout",)),
-                                    f"the `{layout}` layout is not installed",
-                                    "use `brief` (the full brief)")])
         with ThreadPoolExecutor(max_workers=1) as background:
             # pandoc runs as its own process: let it work while WeasyPrint is imported.
             citing = background.submit(format_citations, loaded, options.style)

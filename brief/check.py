@@ -112,6 +112,8 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
     cited = Counter(item.key for _, text in brief.markdown_fields()
                     for cluster in find_citations(text) for item in cluster.items)
     for index, source in enumerate(brief.sources):
+        if ("sources", index) in loaded.stand_ins:
+            continue  # a broken source, already reported
         if source.id not in cited and seen.get(source.id) == index:
             problems.append(warning(
                 where.value(("sources", index, "id")), f"source `{source.id}` is never cited",

@@ -40,7 +40,7 @@ class Paper(str, Enum):
 
 Briefs = Annotated[list[Path], typer.Argument(
     help="Brief YAML files to process.", exists=True, dir_okay=False, readable=True,
-    show_default=False)]
+    metavar="BRIEF.yaml...", show_default=False)]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 AllowNetwork = Annotated[bool, typer.Option(
     "--allow-network", help="Let pictures and logos come from web addresses. Off by default: "
@@ -48,9 +48,25 @@ AllowNetwork = Annotated[bool, typer.Option(
 Brand = Annotated[Optional[Path], typer.Option(
     "--brand", help="A brand file (Quarto brand.yml format): colours, logo, faces. Overrides "
     "the brief's `brand`.", exists=True, dir_okay=False, readable=True, show_default=False)]
+def _style(name: str | None) -> str | None:
+    """An unknown style named on the command line is a usage error (exit 2), not the brief's."""
+    if name is None or name.endswith(".csl"):
+        return name  # a style file is found, and checked, beside each brief
+    from brief.cite import resolve_style
+    from brief.diagnostics import BriefError, Location
+
+    try:
+        resolve_style(name, Path.cwd(), Location("--style"))
+    except BriefError as failure:
+        problem = failure.diagnostics[0]
+        raise typer.BadParameter(f"{problem.message}; {problem.hint}") from None
+    return name
+
+
 Style = Annotated[Optional[str], typer.Option(
-    "--style", help="Citation style: a short name (chicago-note, oscola, apa …), a CSL style "
-    "id, or a path to a .csl file. Overrides the brief's `style`.", show_default=False)]
+    "--style", callback=_style, help="Citation style: a short name (chicago-note, oscola, apa "
+    "…), a CSL style id, or a .csl file in the brief's folder. Overrides the brief's `style`.",
+    show_default=False)]
 
 
 def _print(result) -> None:
@@ -98,7 +114,7 @@ def main_options(
 def build(
     briefs: Annotated[list[Path], typer.Argument(
         help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
-        show_default=False)],
+        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", help="Output file (one brief) or folder (several). Default: beside "
         "each brief, with .pdf or .html.", show_default=False)] = None,

@@ -95,6 +95,7 @@ class LoadedBrief:
     where: SourceMap
     path: Path
     source_files: list[Path] = field(default_factory=list)  # sources files it merged in
+    stand_ins: frozenset[NodePath] = frozenset()  # broken parts replaced to check the rest
 
     @property
     def folder(self) -> Path:
@@ -152,8 +153,10 @@ def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
              source_files: list[Path]) -> LoadedBrief | None:
     """The brief with each part that failed validation replaced, or None if that fails too."""
     data = copy.deepcopy(data)
+    stand_ins = set()
     for item in failure.errors():
         broken = _data_path(item["loc"], data)
+        stand_ins.add(broken[:2])
         if not broken:
             continue
         if broken == ("sources",):
@@ -175,7 +178,8 @@ def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
         else:
             data[broken[0]] = copy.deepcopy(PLACEHOLDERS.get(broken[0], PLACEHOLDER_TEXT))
     try:
-        return LoadedBrief(Brief.model_validate(data), where, path, source_files)
+        return LoadedBrief(Brief.model_validate(data), where, path, source_files,
+                           frozenset(stand_ins))
     except (ValidationError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
@@ -562,7 +566,10 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
     if kind == "list_type":
         return error(at, f"`{name}` should be a list", "start each item with `- `")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return error(at, f"`{name}` should be a mapping of keys, not "
+        # An item of a list has no name of its own: speak of the list it is in.
+        what = (f"each item of `{path[-2]}`" if len(path) > 1 and isinstance(path[-1], int)
+                else f"`{name}`")
+        return error(at, f"{what} should be a mapping of keys, not "
                      f"{describe(item.get('input'))}")
     if kind in ("too_short", "string_too_short"):
         return error(at, f"`{name}` must not be empty")

@@ -150,6 +150,8 @@ def test_warnings_pass_unless_strict(run):
 
 def test_usage_errors_exit_2(run, tmp_path):
     assert run("build", str(tmp_path / "missing.yaml"))[0] == 2
+    code, output = run("check", "--style", "oscolla", str(EXAMPLE))
+    assert code == 2 and "unknown citation style `oscolla`; did you mean `oscola`?" in output
     assert run("build", str(EXAMPLE), "--paper", "a5")[0] == 2
     assert run("frobnicate")[0] == 2
 

@@ -43,7 +43,7 @@ def test_user_text_is_escaped_and_never_a_template(workdir):
 
 
 def test_structure_of_the_brief(workdir):
-    (workdir / "b.yaml").write_text(VALID.replace("language: en", "") + "series: No. 9\n", "utf-8")
+    (workdir / "b.yaml").write_text(VALID + "series: No. 9\n", "utf-8")  # language defaults
     html = html_of(Path("b.yaml"), paper="letter")
     assert '<html lang="en" dir="ltr">' in html
     assert "size: letter;" in html

@@ -181,11 +181,8 @@ def test_unwritable_output_is_a_diagnostic(example_copy, run, tmp_path):
 BASE = (DATA / "multi-sources" / "brief.yaml").read_text("utf-8")
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.data())
-def test_fuzzed_briefs_exit_0_or_1_without_traceback(run, tmp_path, data):
-    """Random edits of a valid brief: every outcome is a clean result or located errors."""
+def mutated(data) -> str:
+    """A valid brief with a few random edits of the kinds people and tools make."""
     text = BASE
     for _ in range(data.draw(st.integers(1, 4))):
         position = data.draw(st.integers(0, len(text)))
@@ -201,12 +198,33 @@ def test_fuzzed_briefs_exit_0_or_1_without_traceback(run, tmp_path, data):
             index = data.draw(st.integers(0, len(lines) - 1))
             lines.insert(index, lines[index])
             text = "".join(lines)
+    return text
+
+
+FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                  HealthCheck.too_slow])
+
+
+@settings(max_examples=120, **FUZZ)
+@given(st.data())
+def test_fuzzed_briefs_check_with_exit_0_or_1(run, tmp_path, data):
+    """Random edits of a valid brief: every outcome is a clean result or located errors."""
+    assert_clean_outcome(run, tmp_path, mutated(data), "check")
+
+
+@settings(max_examples=15, **FUZZ)
+@given(st.data())
+def test_fuzzed_briefs_build_with_exit_0_or_1(run, tmp_path, data):
+    """The same through citations and rendering (HTML, to keep the run short)."""
+    assert_clean_outcome(run, tmp_path, mutated(data), "build", "--format", "html")
+
+
+def assert_clean_outcome(run, tmp_path, text: str, *command: str) -> None:
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     shutil.copytree(DATA / "multi-sources", folder, dirs_exist_ok=True)
     (folder / "brief.yaml").write_text(text, "utf-8")
-    code, output = run("check", str(folder / "brief.yaml"))
-    assert code in (0, 1), output
-    assert "Traceback" not in output
+    code, output = run(*command, str(folder / "brief.yaml"))
+    assert code in (0, 1), output  # the run fixture re-raises any exception as a failure
     if code == 1:
         assert ": error: " in output
 
