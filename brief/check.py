@@ -48,22 +48,20 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     brief, where = loaded.brief, loaded.where
     known = brief.source_ids()
     problems = []
-    for path, text in brief.markdown_fields():
-        for cluster in find_citations(text):
-            for item in cluster.items:
-                at = (where.value(path) if path[-1] == "source"
-                      else where.within(path, text, item.offset))
-                if item.key not in known:
-                    escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
-                    problems.append(error(
-                        at, f"unknown source `{item.key}`",
-                        did_you_mean(item.key, known) or f"add it to `sources`{escape}"))
-                if item.locator_label and not is_known_label(item.locator_label):
-                    problems.append(error(
-                        at, f"`{item.locator_label}` is not a locator label",
-                        did_you_mean(item.locator_label, LOCATOR_LABELS)
-                        or f"use one of {SHORT_LABELS} (or the word in full: page, "
-                        "paragraph, chapter, section, article …)"))
+    for path, text, _, cluster in brief.citations():
+        for item in cluster.items:
+            at = where.citation(path, text, item.offset)
+            if item.key not in known:
+                escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
+                problems.append(error(
+                    at, f"unknown source `{item.key}`",
+                    did_you_mean(item.key, known) or f"add it to `sources`{escape}"))
+            if item.locator_label and not is_known_label(item.locator_label):
+                problems.append(error(
+                    at, f"`{item.locator_label}` is not a locator label",
+                    did_you_mean(item.locator_label, LOCATOR_LABELS)
+                    or f"use one of {SHORT_LABELS} (or the word in full: page, "
+                    "paragraph, chapter, section, article …)"))
     for s, section in enumerate(brief.sections):
         for b, block in enumerate(section.body):
             if isinstance(block, Claim) and not find_citations(block.claim):
@@ -109,8 +107,7 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
                 problems.append(warning(
                     where.key(here + (key,)), f"`{key}` is not a CSL variable; it is ignored",
                     did_you_mean(key, CSL_VARIABLES)))
-    cited = Counter(item.key for _, text in brief.markdown_fields()
-                    for cluster in find_citations(text) for item in cluster.items)
+    cited = Counter(item.key for *_, cluster in brief.citations() for item in cluster.items)
     for index, source in enumerate(brief.sources):
         if ("sources", index) in loaded.stand_ins:
             continue  # a broken source, already reported

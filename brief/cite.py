@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
 from brief.load import LoadedBrief, resolve_inside
-from brief.markup import Cluster, find_citations, pandoc_source
+from brief.markup import pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
 
@@ -188,19 +188,12 @@ def _lowercase_ibid(root: ElementTree.Element) -> bool:
     return bool(cases) and all(case == "lowercase" for case in cases)
 
 
-def citation_order(brief: Brief) -> list[tuple[NodePath, int, Cluster]]:
-    """Every citation cluster in reading order, with the field and index it belongs to."""
-    return [(path, index, cluster)
-            for path, text in brief.markdown_fields()
-            for index, cluster in enumerate(find_citations(text))]
-
-
 def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Citations:
     """Format every citation and the bibliography of a brief in its style, with one pandoc run."""
     brief = loaded.brief
     style_at = loaded.where.value(("style",))
     style = resolve_style(style_name or brief.style, loaded.folder, style_at)
-    order = citation_order(brief)
+    order = [(path, index, cluster) for path, _, index, cluster in brief.citations()]
     document = "".join(
         f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster).split())}\n:::\n\n"
         for n, (_, _, cluster) in enumerate(order))

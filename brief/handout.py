@@ -6,7 +6,7 @@ from collections import Counter
 
 from brief.diagnostics import Diagnostic, error
 from brief.load import LoadedBrief
-from brief.markup import find_citations, plain_text
+from brief.markup import plain_text
 from brief.model import Brief, NodePath
 
 MOST_CITED = 4  # sources a leaflet can list without crowding the recommendations
@@ -20,11 +20,10 @@ def most_cited(brief: Brief, limit: int = MOST_CITED) -> list[str]:
     """
     counts: Counter[str] = Counter()
     first_use: dict[str, int] = {}
-    for _, text in brief.markdown_fields():
-        for cluster in find_citations(text):
-            for key in dict.fromkeys(item.key for item in cluster.items):
-                counts[key] += 1
-                first_use.setdefault(key, len(first_use))
+    for *_, cluster in brief.citations():
+        for key in dict.fromkeys(item.key for item in cluster.items):
+            counts[key] += 1
+            first_use.setdefault(key, len(first_use))
     known = set(brief.source_ids())
     ranked = sorted((key for key in counts if key in known),
                     key=lambda key: (-counts[key], first_use[key]))

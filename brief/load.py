@@ -78,6 +78,11 @@ class SourceMap:
         line = source.count("\n", 0, found) + 1
         return Location(start.path, line, found - (source.rfind("\n", 0, found) + 1) + 1)
 
+    def citation(self, path: NodePath, text: str, offset: int) -> Location:
+        """Where the citation at `offset` of a field stands; a quotation's own note is written
+        as its `source` key, so it is located there."""
+        return self.value(path) if path[-1] == "source" else self.within(path, text, offset)
+
     def _nearest(self, table: dict[NodePath, Location], path: NodePath) -> Location:
         path = tuple(path)
         while path:

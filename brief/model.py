@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from brief.markup import KEY as CITATION_KEY
+from brief.markup import Cluster, find_citations
 
 # A path into the brief, as in the YAML: ("sections", 0, "body", 2, "claim").
 NodePath = tuple[str | int, ...]
@@ -366,6 +367,12 @@ class Brief(Strict):
                 yield ("recommendations", r, "actions", a), action
         if self.organisation.about:
             yield ("organisation", "about"), self.organisation.about
+
+    def citations(self) -> list[tuple[NodePath, str, int, Cluster]]:
+        """Every citation cluster in reading order: its field, the field's text, its index."""
+        return [(path, text, index, cluster)
+                for path, text in self.markdown_fields()
+                for index, cluster in enumerate(find_citations(text))]
 
     def source_ids(self) -> list[str]:
         return [source.id for source in self.sources]

@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from brief.diagnostics import BriefError, Location, error
 from brief.load import LoadedBrief, bibtex_to_csl, display_path, load_brief
-from brief.markup import KEY, find_citations
+from brief.markup import KEY
 
 IMPORT_SUFFIXES = (".json", ".bib", ".bibtex", ".ris")
 KEY_RE = re.compile(rf"^{KEY}$")
@@ -320,12 +320,9 @@ def source_uses(loaded: LoadedBrief) -> list[SourceUse]:
     """Each source of the brief, in order, with where it is cited."""
     brief, where = loaded.brief, loaded.where
     cited: dict[str, list[Location]] = {}
-    for path, text in brief.markdown_fields():
-        for cluster in find_citations(text):
-            for item in cluster.items:
-                at = (where.value(path) if path[-1] == "source"
-                      else where.within(path, text, item.offset))
-                cited.setdefault(item.key, []).append(at)
+    for path, text, _, cluster in brief.citations():
+        for item in cluster.items:
+            cited.setdefault(item.key, []).append(where.citation(path, text, item.offset))
     return [SourceUse(source.id, where.value(("sources", index, "id")),
                       tuple(cited.get(source.id, ())))
             for index, source in enumerate(brief.sources)]
