@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brief.check import IMAGE_SUFFIXES
 from brief.diagnostics import BriefError, Diagnostic, Location, did_you_mean, error, warning
 from brief.load import LoadedBrief, SourceMap, read_yaml_file, resolve_inside
 from brief.model import NodePath
@@ -28,7 +29,6 @@ BRAND_KEYS: dict[NodePath, tuple[str, ...]] = {
 }
 TYPE_KEYS = ("family", "size", "weight", "style", "line-height", "color")
 LOGO_SIZES_PREFERRED = ("medium", "large", "small")  # print wants the medium one first
-IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 MAX_FAMILY_LENGTH = 100
 
 

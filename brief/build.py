@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -31,9 +31,9 @@ class BuildOptions:
 
     def fingerprint(self) -> str:
         """The options (and environment) that change the output, for the up-to-date check."""
-        return repr((os.environ.get("SOURCE_DATE_EPOCH"), self.format, self.layout, self.paper, self.style, self.strict,
-                     self.allow_network, self.brand and str(self.brand.resolve()),
-                     self.pdf_variant, self.for_print))
+        return repr((os.environ.get("SOURCE_DATE_EPOCH"), self.format, self.layout, self.paper,
+                     self.style, self.strict, self.allow_network,
+                     self.brand and str(self.brand.resolve()), self.pdf_variant, self.for_print))
 
 
 @dataclass
@@ -232,6 +232,8 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
             yield skipped
         else:
             pending.append((path, options))
+    # Each of these was just found out of date: `force` spares build() hashing it all again.
+    pending = [(path, replace(options, force=True)) for path, options in pending]
     if jobs <= 1 or len(pending) <= 1:
         for path, options in pending:
             yield build(path, options)

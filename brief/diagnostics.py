@@ -53,6 +53,13 @@ class BriefError(Exception):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
+def location_at(path: str, text: str | bytes, offset: int) -> Location:
+    """The line and column of character (or byte) `offset` of a file's text."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    line_start = text.rfind(newline, 0, offset) + 1
+    return Location(path, text.count(newline, 0, offset) + 1, offset - line_start + 1)
+
+
 def error(location: Location, message: str, hint: str | None = None) -> Diagnostic:
     return Diagnostic(location, "error", message, hint)
 

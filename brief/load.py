@@ -16,7 +16,14 @@ from typing import Any
 from pydantic import ValidationError
 import yaml
 
-from brief.diagnostics import BriefError, Diagnostic, Location, did_you_mean, error
+from brief.diagnostics import (
+    BriefError,
+    Diagnostic,
+    Location,
+    did_you_mean,
+    error,
+    location_at,
+)
 from brief.model import (
     BLOCK_KINDS,
     CSL_TYPES,
@@ -75,8 +82,7 @@ class SourceMap:
             if found < 0:
                 return start
             position = found + 1
-        line = source.count("\n", 0, found) + 1
-        return Location(start.path, line, found - (source.rfind("\n", 0, found) + 1) + 1)
+        return location_at(start.path, source, found)
 
     def citation(self, path: NodePath, text: str, offset: int) -> Location:
         """Where the citation at `offset` of a field stands; a quotation's own note is written
@@ -216,18 +222,13 @@ def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as failure:
-        line = raw[: failure.start].count(b"\n") + 1
-        column = failure.start - (raw.rfind(b"\n", 0, failure.start) + 1) + 1
         raise BriefError([error(
-            Location(shown, line, column), "the file is not valid UTF-8 text",
+            location_at(shown, raw, failure.start), "the file is not valid UTF-8 text",
             "save the file as UTF-8 in your editor",
         )]) from None
     if "\x00" in text:
-        offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise BriefError([error(
-            Location(shown, line, column), "the file contains a NUL character",
+            location_at(shown, text, text.index("\x00")), "the file contains a NUL character",
             "this is not a text file, or it is damaged",
         )])
     return text
@@ -471,11 +472,7 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
 
 def _bibtex_entry_location(text: str, shown: str, key: str) -> Location:
     match = re.search(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
-    if not match:
-        return Location(shown)
-    line = text.count("\n", 0, match.start()) + 1
-    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-    return Location(shown, line, column)
+    return location_at(shown, text, match.start()) if match else Location(shown)
 
 
 # --- validation errors ----------------------------------------------------------------------
