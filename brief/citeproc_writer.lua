@@ -21,10 +21,28 @@ local sanitise = {
   end,
 }
 
+-- Every piece of HTML is written in one pandoc.write call at the end: a call per citation
+-- costs more than citeproc itself. Pieces are queued with a cut mark between them, which no
+-- user text can forge: raw HTML was turned into plain (escaped) text above.
+local CUT = '<!--brief-cut-->'
+local pieces = {}
+
 local function html(inlines)
-  local doc = pandoc.Pandoc({pandoc.Plain(inlines)})
-  local text = pandoc.write(doc, 'html', {wrap_text = 'none'})
-  return (text:gsub('\n$', ''))
+  table.insert(pieces, pandoc.Plain(inlines))
+  table.insert(pieces, pandoc.RawBlock('html', CUT))
+  return #pieces // 2
+end
+
+local function written(queued)
+  local text = pandoc.write(pandoc.Pandoc(queued), 'html', {wrap_text = 'none'})
+  local found, start = {}, 1
+  while true do
+    local cut = text:find(CUT, start, true)
+    if not cut then break end
+    table.insert(found, (text:sub(start, cut - 1):gsub('^\n+', ''):gsub('\n+$', '')))
+    start = cut + #CUT
+  end
+  return found
 end
 
 -- Numeric styles put the entry's number in a `csl-left-margin` Span and the rest in a
@@ -69,5 +87,11 @@ function Writer(doc, opts)
       end})
     end
   end
+  local html_of = written(pieces)
+  for _, cite in pairs(out.citations) do
+    cite.text = html_of[cite.text]
+    cite.note = cite.note and html_of[cite.note]
+  end
+  for _, entry in ipairs(out.bibliography) do entry.html = html_of[entry.html] end
   return pandoc.json.encode(out)
 end
