@@ -30,12 +30,31 @@ def _nothing_to_build(arguments: list[str]) -> bool:
     return True
 
 
-def main() -> None:
-    if _nothing_to_build(sys.argv[1:]):
-        return
-    from brief.cli import main as full_command_line
+def _say_interrupted() -> None:
+    sys.stderr.write("interrupted; no output was changed\n")
 
-    full_command_line()
+
+def main() -> None:
+    arguments = sys.argv[1:]
+    from brief import engine
+
+    try:
+        if arguments[:1] == ["build"]:
+            engine.start()  # before anything else is loaded: see brief.engine
+        if _nothing_to_build(arguments):
+            return
+        from brief.cli import app
+
+        app()
+    except KeyboardInterrupt:
+        _say_interrupted()
+        sys.exit(130)
+    except SystemExit as leaving:
+        if leaving.code == 130:  # Typer's answer to Ctrl-C, which it gives without a word
+            _say_interrupted()
+        raise
+    finally:
+        engine.stop()
 
 
 if __name__ == "__main__":

@@ -117,12 +117,11 @@ def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
 
 def build(path: Path, options: BuildOptions) -> BuildResult:
     """Build one brief; on any error nothing is written and an earlier output stays intact."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from brief.cite import format_citations
     from brief.handout import overflow_error
     from brief.load import load_brief
-    from brief.pdf import TooManyPages, render_pdf, write_atomically
+    from brief.engine import render_pdf
+    from brief.pdf import TooManyPages, write_atomically
     from brief.render import render_html
     from brief.resources import templates_folder
 
@@ -144,12 +143,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
         layout = options.layout or loaded.brief.layout
-        with ThreadPoolExecutor(max_workers=1) as background:
-            # pandoc runs as its own process: let it work while WeasyPrint is imported.
-            citing = background.submit(format_citations, loaded, options.style)
-            if options.format == "pdf":
-                import weasyprint  # noqa: F401
-            citations = citing.result()
+        citations = format_citations(loaded, options.style)
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print)
         if options.format == "html":
@@ -234,6 +228,10 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
             pending.append((path, options))
     # Each of these was just found out of date: `force` spares build() hashing it all again.
     pending = [(path, replace(options, force=True)) for path, options in pending]
+    from brief import engine
+
+    if not any(options.format == "pdf" for _, options in pending):
+        engine.stop()  # nothing to lay out: the layout process can go at once
     if jobs <= 1 or len(pending) <= 1:
         for path, options in pending:
             yield build(path, options)
@@ -245,6 +243,7 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
     # fonts, hyphenation patterns and shaping caches already warm.
     from brief.pdf import warm_up
 
+    engine.stop()
     warm_up()
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")

@@ -320,11 +320,3 @@ def schema() -> None:
     from brief.model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
-
-
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted; no output was changed\n")
-        sys.exit(130)

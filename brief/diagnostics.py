@@ -52,6 +52,10 @@ class BriefError(Exception):
         self.partial = partial
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self):
+        # Sent back from the layout process (brief.engine); `partial` stays behind.
+        return BriefError, (self.diagnostics,)
+
 
 def location_at(path: str, text: str | bytes, offset: int) -> Location:
     """The line and column of character (or byte) `offset` of a file's text."""

@@ -100,7 +100,7 @@ def font_hint(character: str) -> str:
         if first <= code <= last:
             return f"install {package}"
     block = unicodedata.name(character, "").split(" ")[0].lower()
-    return (f"install fonts-noto-core, or fonts-noto-extra for rarer scripts"
+    return ("install fonts-noto-core, or fonts-noto-extra for rarer scripts"
             + (f" (this character is {block.capitalize()})" if block else ""))
 
 

@@ -85,6 +85,9 @@ class TooManyPages(Exception):
         self.pages = pages
         self.overflow_mm = overflow_mm
 
+    def __reduce__(self):  # sent back from the layout process (brief.engine)
+        return TooManyPages, (self.pages, self.overflow_mm)
+
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,18 @@ def run(monkeypatch):
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result.exit_code, result.output
+
+    return invoke
+
+
+@pytest.fixture
+def command():
+    """Run `python -m brief` as users run it (with its layout process); same result as `run`."""
+
+    def invoke(*args: str, cwd: Path | None = None):
+        done = subprocess.run([sys.executable, "-m", "brief", *args], cwd=cwd,
+                              capture_output=True, text=True)
+        return done.returncode, done.stdout + done.stderr
 
     return invoke
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pypdf
-import pytest
 
 from brief import __version__
 from tests.conftest import DATA, EXAMPLE

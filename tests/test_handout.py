@@ -53,7 +53,10 @@ def test_most_cited_sources_come_first():
     assert most_cited(load_brief(EXAMPLE).brief) == ["coi2014", "song2015", "davis2006", "hrw2018"]
 
 
-def test_a_handout_that_does_not_fit_is_an_error_and_writes_nothing(example_copy, run):
+@pytest.mark.parametrize("runner", ["run", "command"])  # in-process, and via the layout process
+def test_a_handout_that_does_not_fit_is_an_error_and_writes_nothing(example_copy, runner,
+                                                                    request):
+    run = request.getfixturevalue(runner)
     text = example_copy.read_text("utf-8")
     long_action = ("        Stop forcibly returning North Koreans and respect the principle of "
                    "non-refoulement. " * 12).rstrip()

@@ -1,0 +1,81 @@
+"""The layout process of `brief build`: same PDF as without it, failures reported, nothing left
+running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from brief import engine
+from brief.build import BuildOptions, build
+
+COMMAND_THEN_SAY_IF_WEASYPRINT_WAS_LOADED = """
+import runpy, sys
+sys.argv = ["brief", *sys.argv[1:]]
+try:
+    runpy.run_module("brief", run_name="__main__")
+finally:
+    print("weasyprint" in sys.modules)
+"""
+
+
+def test_the_command_lays_out_in_the_engine_with_the_same_bytes(example_copy, tmp_path):
+    here = build(example_copy, BuildOptions(output=tmp_path / "in-process.pdf"))
+    assert here.ok
+    done = subprocess.run([sys.executable, "-c", COMMAND_THEN_SAY_IF_WEASYPRINT_WAS_LOADED,
+                           "build", example_copy.name], cwd=example_copy.parent,
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "wrote north-korea-refugees.pdf\n")
+    assert done.stdout == "False\n"  # the command itself never loaded WeasyPrint
+    assert (example_copy.with_suffix(".pdf").read_bytes()
+            == (tmp_path / "in-process.pdf").read_bytes())
+
+
+def test_a_layout_process_that_dies_is_reported_and_nothing_is_written(example_copy,
+                                                                      monkeypatch):
+    monkeypatch.chdir(example_copy.parent)
+    engine.start()
+    try:
+        os.kill(engine._engine.pid, signal.SIGKILL)
+        result = build(Path(example_copy.name), BuildOptions())
+    finally:
+        engine.stop()
+    assert [d.format() for d in result.diagnostics] == [
+        "north-korea-refugees.yaml:1:1: error: the PDF could not be laid out: the layout "
+        "process stopped unexpectedly\n  hint: this is a bug in brief; please report it with "
+        "the brief"]
+    assert not example_copy.with_suffix(".pdf").exists()
+
+
+def _processes_in_session(session: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_ctrl_c_keeps_the_earlier_pdf_and_leaves_nothing_running(example_copy):
+    pdf = example_copy.with_suffix(".pdf")
+    pdf.write_bytes(b"the earlier PDF")
+    command = subprocess.Popen([sys.executable, "-m", "brief", "build", "--force",
+                                example_copy.name], cwd=example_copy.parent,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.5)  # inside the build, with the layout process running
+    os.killpg(command.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to every process
+    _, errors = command.communicate(timeout=60)
+    assert (command.returncode, errors) == (130, "interrupted; no output was changed\n")
+    assert pdf.read_bytes() == b"the earlier PDF"
+    assert [p.name for p in example_copy.parent.iterdir() if p.name.endswith(".part")] == []
+    assert _processes_in_session(command.pid) == []
