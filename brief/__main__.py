@@ -1,33 +1,38 @@
-"""The `brief` command's entry point: answers no-op rebuilds before loading the full CLI."""
+"""The `brief` command's entry point: plain `check` and `build` run without loading Typer.
+
+`brief check FILE...` (which editors run on every save) and `brief build PATH...` are the
+commands users repeat most, and Typer with the Pydantic it coerces options with takes longer to
+load than an up-to-date check or a whole `brief check`. With no options there is nothing to
+parse, so these run directly; anything else, or anything the full command line would refuse
+(a missing file, two briefs written to one PDF), goes through it (brief.cli).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 
-def _nothing_to_build(arguments: list[str]) -> bool:
-    """`brief build PATH...` with every output up to date: say so without loading Typer.
+def _plain_command(arguments: list[str]) -> int | None:
+    """The exit code of a plain `check` or `build`; None if the full command line is needed."""
+    if len(arguments) < 2 or any(argument.startswith("-") for argument in arguments[1:]):
+        return None
+    command, paths = arguments[0], [Path(argument) for argument in arguments[1:]]
+    if command == "check" and all(path.is_file() and os.access(path, os.R_OK)
+                                  for path in paths):
+        from brief.console import check_all
 
-    An incremental rebuild is the command users repeat most; Typer and Pydantic alone take
-    longer to import than the whole up-to-date check. Anything else, or any brief that needs
-    building, goes through the full command line below, which checks again.
-    """
-    if len(arguments) < 2 or arguments[0] != "build" or any(
-            argument.startswith("-") for argument in arguments[1:]):
-        return False
-    from brief.build import BuildOptions, find_briefs, up_to_date
+        return check_all(paths)
+    if command == "build" and all(path.exists() and os.access(path, os.R_OK)
+                                  for path in paths):
+        from brief.build import BuildOptions, clashing_outputs, find_briefs
+        from brief.console import build_all
 
-    paths = [Path(argument) for argument in arguments[1:]]
-    if not all(path.exists() for path in paths):
-        return False
-    briefs = find_briefs(paths)
-    results = [up_to_date(path, BuildOptions()) for path in briefs]
-    if not briefs or not all(results):
-        return False
-    for result in results:
-        sys.stderr.write(f"up to date {result.output}\n")
-    return True
+        briefs = find_briefs(paths)
+        if briefs and not clashing_outputs(briefs, lambda _: BuildOptions()):
+            return build_all(briefs, lambda _: BuildOptions())
+    return None
 
 
 def _say_interrupted() -> None:
@@ -41,8 +46,8 @@ def main() -> None:
     try:
         if arguments[:1] == ["build"]:
             engine.start()  # before anything else is loaded: see brief.engine
-        if _nothing_to_build(arguments):
-            return
+        if (code := _plain_command(arguments)) is not None:
+            sys.exit(code)
         from brief.cli import app
 
         app()

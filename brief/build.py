@@ -103,6 +103,13 @@ def default_output(path: Path, options: BuildOptions) -> Path:
     return path.with_suffix(f".{options.format}")
 
 
+def clashing_outputs(paths: list[Path], options_for: Callable[[Path], BuildOptions]) -> list[str]:
+    """The outputs that several of these briefs would be written to."""
+    targets = [options_for(path).output or default_output(path, options_for(path))
+               for path in paths]
+    return sorted({str(target) for target in targets if targets.count(target) > 1})
+
+
 def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
     """A skipped result when the output was built from exactly these inputs, else None."""
     from brief import freshness

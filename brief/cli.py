@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -69,24 +67,6 @@ Style = Annotated[Optional[str], typer.Option(
     show_default=False)]
 
 
-def _print(result) -> None:
-    if not result.diagnostics:
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    for diagnostic in result.diagnostics:
-        colour = "red" if diagnostic.is_error else "yellow"
-        head, _, hint = diagnostic.format().partition("\n")
-        where, _, message = head.partition(f" {diagnostic.severity}: ")
-        line = Text.assemble((where + " ", "bold"), (f"{diagnostic.severity}:", f"bold {colour}"),
-                             " " + message)
-        console.print(line)
-        if hint:
-            console.print(Text(hint, style="cyan"))
-
-
 def _pdf_variant(value: Optional[str]) -> Optional[str]:
     from brief.pdf import archival_variants
 
@@ -140,7 +120,8 @@ def build(
     allow_network: AllowNetwork = False,
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
-    from brief.build import BuildOptions, build_many, find_briefs
+    from brief.build import BuildOptions, clashing_outputs, find_briefs
+    from brief.console import build_all
 
     paths = find_briefs(briefs)
     if not paths:
@@ -158,65 +139,21 @@ def build(
                             force=force, allow_network=allow_network, brand=brand,
                             pdf_variant=pdf_variant, for_print=for_print)
 
-    targets = [options_for(path).output or path.with_suffix(f".{format.value}")
-               for path in paths]
-    clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
-    if clashes:
+    if clashes := clashing_outputs(paths, options_for):
         raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
                                  "give them different names or build them separately",
                                  param_hint="-o")
-    failed = False
-    with _progress(len(paths)) as advance:
-        for result in build_many(paths, options_for, jobs):
-            _print(result)
-            failed |= not result.ok
-            advance(result)
-    raise typer.Exit(1 if failed else 0)
-
-
-@contextlib.contextmanager
-def _progress(total: int):
-    """A progress bar on a terminal; one plain line per brief elsewhere (logs, CI)."""
-    def line(result) -> str | None:
-        if result.skipped:
-            return f"up to date {result.output}"
-        if result.ok:
-            return f"wrote {result.output}"
-        # One brief's diagnostics speak for themselves; in a batch, say which brief failed.
-        return f"failed {result.source}" if total > 1 else None
-
-    if total < 2 or not sys.stderr.isatty():
-        def echo(result) -> None:
-            if text := line(result):
-                typer.echo(text, err=True)
-        yield echo
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), transient=True) as progress:
-        task = progress.add_task("", total=total)
-
-        def advance(result) -> None:
-            progress.console.print(line(result), highlight=False, markup=False, soft_wrap=True)
-            progress.update(task, advance=1, description=str(result.source))
-
-        yield advance
+    raise typer.Exit(build_all(paths, options_for, jobs))
 
 
 @app.command()
 def check(briefs: Briefs, style: Style = None, brand: Brand = None, strict: Strict = False,
           allow_network: AllowNetwork = False) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""
-    from brief.build import check as check_brief
+    from brief.console import check_all
 
-    failed = False
-    for path in briefs:
-        result = check_brief(path, strict=strict, style=style, allow_network=allow_network,
-                             brand=brand)
-        _print(result)
-        failed |= not result.ok
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(check_all(briefs, strict=strict, style=style, allow_network=allow_network,
+                               brand=brand))
 
 
 @app.command()
@@ -268,6 +205,7 @@ def sources_import(
         show_default=False)] = None,
 ) -> None:
     """Convert a reference manager's export to the brief's CSL-YAML sources."""
+    from brief.console import print_diagnostics
     from brief.diagnostics import BriefError
     from brief.load import display_path
     from brief.pdf import write_atomically
@@ -281,7 +219,7 @@ def sources_import(
         text = append_sources(into, items, display_path(file))
         write_atomically(text.encode("utf-8"), into)
     except BriefError as failure:
-        _print(failure)
+        print_diagnostics(failure)
         raise typer.Exit(1) from None
     except OSError as failure:
         typer.echo(f"{display_path(into)}: error: cannot write: {failure.strerror}", err=True)
@@ -297,6 +235,7 @@ def sources_list(
         show_default=False)],
 ) -> None:
     """List each source with how often and where it is cited; flag unused ones."""
+    from brief.console import print_diagnostics
     from brief.diagnostics import BriefError
     from brief.load import load_brief
     from brief.sources import source_uses
@@ -304,7 +243,7 @@ def sources_list(
     try:
         uses = source_uses(load_brief(brief))
     except BriefError as failure:
-        _print(failure)
+        print_diagnostics(failure)
         raise typer.Exit(1) from None
     width = max((len(use.id) for use in uses), default=0)
     for use in uses:

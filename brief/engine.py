@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import signal
 
-from brief.diagnostics import BriefError, Location, error
-
 
 class Engine:
     def __init__(self) -> None:
@@ -41,6 +39,8 @@ class Engine:
             self.requests.flush()
             succeeded, answer = pickle.load(self.replies)
         except (EOFError, OSError):
+            from brief.diagnostics import BriefError, Location, error
+
             raise BriefError([error(Location(brief_file), "the PDF could not be laid out: the "
                                     "layout process stopped unexpectedly",
                                     "this is a bug in brief; please report it with the brief")
@@ -75,6 +75,7 @@ def _serve(requests, replies) -> None:
         import pickle
 
         from brief import pdf
+        from brief.diagnostics import BriefError
 
         pdf.warm_up()
         while True:

@@ -237,18 +237,28 @@ def test_a_changed_sources_file_or_option_triggers_a_rebuild(run, tmp_path):
     assert run("build", "--paper", "letter", str(brief))[1].startswith("wrote")
 
 
-def test_up_to_date_shortcut_says_what_the_full_command_says(tmp_path):
-    shutil.copy(DATA / "bad" / "unused-source.yaml", tmp_path / "b.yaml")
+def test_plain_commands_say_what_the_full_command_line_says(tmp_path, run, command):
+    """Without options, check and build run without Typer (brief.__main__): same words, same
+    exit codes, same refusals."""
+    shutil.copy(DATA / "bad" / "unused-source.yaml", tmp_path / "warns.yaml")
+    shutil.copy(DATA / "bad" / "no-citation.yaml", tmp_path / "fails.yaml")
 
-    def brief(*args):
-        done = subprocess.run([sys.executable, "-m", "brief", *args], cwd=tmp_path,
-                              capture_output=True, text=True)
-        return done.returncode, done.stderr
+    def remove_outputs():
+        for pdf in tmp_path.glob("*.pdf"):
+            pdf.unlink()
 
-    assert brief("build", "b.yaml")[0] == 0
-    shortcut = brief("build", "b.yaml")  # no options: answered without the full CLI
-    full = brief("build", "--jobs", "1", "b.yaml")
-    assert shortcut == full == (0, "up to date b.pdf\n")
+    for arguments in [("check", "warns.yaml", "fails.yaml"), ("build", "fails.yaml"),
+                      ("build", "warns.yaml"), ("build", ".")]:
+        remove_outputs()
+        plain = command(*arguments, cwd=tmp_path)
+        remove_outputs()
+        assert plain == run(*arguments, cwd=tmp_path), arguments
+    assert command("build", "warns.yaml", cwd=tmp_path) == run("build", "warns.yaml") == (
+        0, "up to date warns.pdf\n")
+    assert command("check", "missing.yaml", cwd=tmp_path)[0] == 2
+    assert command("build", "missing.yaml", cwd=tmp_path)[0] == 2
+    shutil.copy(tmp_path / "warns.yaml", tmp_path / "warns.yml")  # both would be warns.pdf
+    assert command("build", "warns.yaml", "warns.yml", cwd=tmp_path)[0] == 2
 
 
 def test_shape_errors_and_content_errors_in_one_run(run, tmp_path):

@@ -1,0 +1,85 @@
+"""What `brief check` and `brief build` print as they go, and their exit codes.
+
+Kept apart from the Typer command line (brief.cli), so that the plain forms of these commands
+can run without loading it (brief.__main__).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from brief.build import BuildOptions, BuildResult, build_many, check
+
+
+def print_diagnostics(result) -> None:
+    """A result's (or a BriefError's) problems, coloured on a terminal."""
+    if not result.diagnostics:
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    for diagnostic in result.diagnostics:
+        colour = "red" if diagnostic.is_error else "yellow"
+        head, _, hint = diagnostic.format().partition("\n")
+        where, _, message = head.partition(f" {diagnostic.severity}: ")
+        line = Text.assemble((where + " ", "bold"), (f"{diagnostic.severity}:", f"bold {colour}"),
+                             " " + message)
+        console.print(line)
+        if hint:
+            console.print(Text(hint, style="cyan"))
+
+
+def check_all(paths: list[Path], **options) -> int:
+    """Check each brief, print its problems; exit code 1 if any has errors."""
+    failed = False
+    for path in paths:
+        result = check(path, **options)
+        print_diagnostics(result)
+        failed |= not result.ok
+    return 1 if failed else 0
+
+
+def build_all(paths: list[Path], options_for: Callable[[Path], BuildOptions],
+              jobs: int = 1) -> int:
+    """Build the briefs, say what became of each; exit code 1 if any failed."""
+    failed = False
+    with _progress(len(paths)) as advance:
+        for result in build_many(paths, options_for, jobs):
+            print_diagnostics(result)
+            failed |= not result.ok
+            advance(result)
+    return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on a terminal; one plain line per brief elsewhere (logs, CI)."""
+    def line(result: BuildResult) -> str | None:
+        if result.skipped:
+            return f"up to date {result.output}"
+        if result.ok:
+            return f"wrote {result.output}"
+        # One brief's diagnostics speak for themselves; in a batch, say which brief failed.
+        return f"failed {result.source}" if total > 1 else None
+
+    if total < 2 or not sys.stderr.isatty():
+        def echo(result: BuildResult) -> None:
+            if text := line(result):
+                sys.stderr.write(text + "\n")
+        yield echo
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(result: BuildResult) -> None:
+            progress.console.print(line(result), highlight=False, markup=False, soft_wrap=True)
+            progress.update(task, advance=1, description=str(result.source))
+
+        yield advance
