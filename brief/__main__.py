@@ -35,6 +35,22 @@ def _plain_command(arguments: list[str]) -> int | None:
     return None
 
 
+def _jobs(arguments: list[str]) -> int:
+    """The `-j N` of a build, read ahead of the command line to start as many layout processes
+    (brief.engine); the command line checks it properly later."""
+    for index, argument in enumerate(arguments):
+        if argument in ("-j", "--jobs"):
+            value = arguments[index + 1] if index + 1 < len(arguments) else ""
+        elif argument.startswith("--jobs="):
+            value = argument.removeprefix("--jobs=")
+        elif argument.startswith("-j"):
+            value = argument.removeprefix("-j")
+        else:
+            continue
+        return int(value) if value.isdigit() and int(value) > 0 else 1
+    return 1
+
+
 def _say_interrupted() -> None:
     sys.stderr.write("interrupted; no output was changed\n")
 
@@ -45,7 +61,7 @@ def main() -> None:
 
     try:
         if arguments[:1] == ["build"]:
-            engine.start()  # before anything else is loaded: see brief.engine
+            engine.start(_jobs(arguments))  # before anything else loads: see brief.engine
         if (code := _plain_command(arguments)) is not None:
             sys.exit(code)
         from brief.cli import app

@@ -1,5 +1,5 @@
 """The pipeline for one brief (load -> check -> cite -> render -> pdf -> atomic write), and for
-many: found in folders, skipped when up to date, built in parallel processes."""
+many: found in folders, skipped when up to date, laid out in parallel processes."""
 
 from __future__ import annotations
 
@@ -122,30 +122,33 @@ def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
     return BuildResult(path, output, skipped=True)
 
 
-def build(path: Path, options: BuildOptions) -> BuildResult:
-    """Build one brief; on any error nothing is written and an earlier output stays intact."""
+@dataclass
+class _Prepared:
+    """A brief turned into HTML, ready for its layout (or, as HTML, for writing)."""
+
+    result: BuildResult
+    options: BuildOptions
+    loaded: object
+    citations: object
+    brand: object
+    html: str
+    layout_job: dict | None  # pdf.render_pdf's arguments; None for HTML output
+
+
+def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
+    """Load, check, cite and template a brief; a finished result if it stops here."""
     from brief.cite import format_citations
-    from brief.handout import overflow_error
     from brief.load import load_brief
-    from brief.engine import render_pdf
-    from brief.pdf import TooManyPages, write_atomically
     from brief.render import render_html
     from brief.resources import templates_folder
 
-    from brief import freshness
-
-    if skipped := up_to_date(path, options):
-        return skipped
-    output = options.output or default_output(path, options)
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
         result.diagnostics = _strictly(_lint(loaded, options.allow_network), options.strict)
-        if not result.ok:
-            result.diagnostics = sort_diagnostics(result.diagnostics)
-            return result
-        brand, brand_warnings = _brand(loaded, options.brand)
-        result.diagnostics += _strictly(brand_warnings, options.strict)
+        if result.ok:
+            brand, brand_warnings = _brand(loaded, options.brand)
+            result.diagnostics += _strictly(brand_warnings, options.strict)
         if not result.ok:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
@@ -153,36 +156,67 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
         citations = format_citations(loaded, options.style)
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print)
-        if options.format == "html":
-            data = html.encode("utf-8")
-        else:
-            allowed = [loaded.folder, templates_folder()] + ([brand.folder] if brand else [])
-            try:
-                data, layout_warnings = render_pdf(
-                    html, loaded.folder, allowed, loaded.where.brief_file,
-                    allow_network=options.allow_network, variant=options.pdf_variant,
-                    max_pages=1 if layout == "handout" else None)
-            except TooManyPages as too_long:
-                raise BriefError([overflow_error(loaded, too_long.pages,
-                                                 too_long.overflow_mm)]) from None
-            result.diagnostics += _strictly(layout_warnings, options.strict)
-            if not result.ok:
-                result.diagnostics = sort_diagnostics(result.diagnostics)
-                return result
-        try:
-            write_atomically(data, output)
-        except OSError as failure:
-            raise BriefError([error(Location(str(output)),
-                                    f"cannot write the output: {failure.strerror}",
-                                    "check that the folder exists and is writable")]) from None
-        result.output = output
-        freshness.remember(output, _inputs(loaded, citations.style.files, brand),
-                           options.fingerprint(), templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
             _checks_of_partial(failure, options.allow_network), options.strict)
+        result.diagnostics = sort_diagnostics(result.diagnostics)
+        return result
+    layout_job = None if options.format == "html" else dict(
+        html=html, base_folder=loaded.folder,
+        allowed_folders=[loaded.folder, templates_folder()] + ([brand.folder] if brand else []),
+        brief_file=loaded.where.brief_file, allow_network=options.allow_network,
+        variant=options.pdf_variant, max_pages=1 if layout == "handout" else None)
+    return _Prepared(result, options, loaded, citations, brand, html, layout_job)
+
+
+def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnostic]]]
+            ) -> BuildResult:
+    """Lay out (with `lay_out`, which returns pdf.render_pdf's answer) and write the output;
+    on any error nothing is written."""
+    from brief import freshness
+    from brief.handout import overflow_error
+    from brief.pdf import TooManyPages, write_atomically
+    from brief.resources import templates_folder
+
+    result, options = prepared.result, prepared.options
+    output = options.output or default_output(result.source, options)
+    try:
+        if prepared.layout_job is None:
+            data = prepared.html.encode("utf-8")
+        else:
+            try:
+                data, layout_warnings = lay_out()
+            except TooManyPages as too_long:
+                raise BriefError([overflow_error(prepared.loaded, too_long.pages,
+                                                 too_long.overflow_mm)]) from None
+            result.diagnostics += _strictly(layout_warnings, options.strict)
+        if result.ok:
+            try:
+                write_atomically(data, output)
+            except OSError as failure:
+                raise BriefError([error(Location(str(output)),
+                                        f"cannot write the output: {failure.strerror}",
+                                        "check that the folder exists and is writable")]) from None
+            result.output = output
+            freshness.remember(output, _inputs(prepared.loaded, prepared.citations.style.files,
+                                               prepared.brand),
+                               options.fingerprint(), templates_folder())
+    except BriefError as failure:
+        result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
+
+
+def build(path: Path, options: BuildOptions) -> BuildResult:
+    """Build one brief; on any error nothing is written and an earlier output stays intact."""
+    from brief import engine
+
+    if skipped := up_to_date(path, options):
+        return skipped
+    prepared = _prepare(path, options)
+    if isinstance(prepared, BuildResult):
+        return prepared
+    return _finish(prepared, lambda: engine.render_pdf(**prepared.layout_job))
 
 
 def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
@@ -225,7 +259,9 @@ def find_briefs(paths: list[Path]) -> list[Path]:
 
 def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
                jobs: int = 1) -> Iterator[BuildResult]:
-    """Build several briefs, `jobs` at a time in separate processes; yields as each ends."""
+    """Build several briefs, `jobs` layouts at a time; yields each result as it ends."""
+    from brief import engine
+
     pending = []
     for path in paths:
         options = options_for(path)
@@ -235,31 +271,57 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
             pending.append((path, options))
     # Each of these was just found out of date: `force` spares build() hashing it all again.
     pending = [(path, replace(options, force=True)) for path, options in pending]
-    from brief import engine
-
     if not any(options.format == "pdf" for _, options in pending):
-        engine.stop()  # nothing to lay out: the layout process can go at once
+        engine.stop()  # nothing to lay out: the layout processes can go at once
     if jobs <= 1 or len(pending) <= 1:
         for path, options in pending:
             yield build(path, options)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    started_here = not engine.running()
+    engine.start(jobs)  # when brief is used as a library; the command started them already
+    try:
+        yield from _build_in_parallel(pending, engine.running())
+    finally:
+        if started_here:
+            engine.stop()
 
-    # Loaded once here, so that every forked worker starts with WeasyPrint imported and its
-    # fonts, hyphenation patterns and shaping caches already warm.
-    from brief.pdf import warm_up
 
-    engine.stop()
-    warm_up()
+def _build_in_parallel(pending: list[tuple[Path, BuildOptions]], engines: list) \
+        -> Iterator[BuildResult]:
+    """Prepare each brief here while the layout processes lay out the ones prepared before.
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
-        futures = {pool.submit(build, path, options): path for path, options in pending}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except Exception as failure:  # a worker that died must not take the batch with it
-                yield BuildResult(futures[future], diagnostics=[error(
-                    Location(str(futures[future])), f"the build stopped unexpectedly: {failure}",
-                    "build this brief on its own to see more")])
+    Preparing (loading, citing, templating) takes a fraction of a layout, so it hides behind
+    them, and the one WeasyPrint the first process loaded serves them all.
+    """
+    import select
+    from collections import deque
+
+    from brief.pdf import render_pdf
+
+    waiting, idle, busy = deque(pending), list(engines), {}
+    ready: _Prepared | None = None
+    while waiting or ready or busy:
+        if ready is None and waiting:
+            prepared = _prepare(*waiting.popleft())
+            if isinstance(prepared, BuildResult):
+                yield prepared
+                continue
+            if prepared.layout_job is None:
+                yield _finish(prepared, lambda: None)
+                continue
+            ready = prepared
+        if ready is not None and idle:
+            layout = idle.pop()
+            layout.send(ready.layout_job)
+            busy[layout.replies.fileno()] = (layout, ready)
+            ready = None
+        elif busy:
+            answered, _, _ = select.select(list(busy), [], [])
+            layout, prepared = busy.pop(answered[0])
+            yield _finish(prepared, layout.receive)
+            if layout.alive:
+                idle.append(layout)
+        elif ready is not None:  # every layout process has stopped: lay out here
+            job = ready.layout_job
+            yield _finish(ready, lambda: render_pdf(**job))
+            ready = None

@@ -4,6 +4,7 @@ running."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from brief import engine
-from brief.build import BuildOptions, build
+from brief.build import BuildOptions, build, build_many
+from tests.conftest import DATA
 
 COMMAND_THEN_SAY_IF_WEASYPRINT_WAS_LOADED = """
 import runpy, sys
@@ -42,7 +44,7 @@ def test_a_layout_process_that_dies_is_reported_and_nothing_is_written(example_c
     monkeypatch.chdir(example_copy.parent)
     engine.start()
     try:
-        os.kill(engine._engine.pid, signal.SIGKILL)
+        os.kill(engine._first_pid, signal.SIGKILL)
         result = build(Path(example_copy.name), BuildOptions())
     finally:
         engine.stop()
@@ -51,6 +53,36 @@ def test_a_layout_process_that_dies_is_reported_and_nothing_is_written(example_c
         "process stopped unexpectedly\n  hint: this is a bug in brief; please report it with "
         "the brief"]
     assert not example_copy.with_suffix(".pdf").exists()
+
+
+def test_a_batch_goes_on_when_its_layout_processes_stop(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("one", "two", "three"):
+        shutil.copy(DATA / "bad" / "unused-source.yaml", f"{name}.yaml")
+    engine.start(2)
+    try:
+        os.kill(engine._first_pid, signal.SIGKILL)  # before it could start the second
+        results = list(build_many([Path("one.yaml"), Path("two.yaml"), Path("three.yaml")],
+                                  lambda _: BuildOptions(), jobs=2))
+    finally:
+        engine.stop()
+    failed = [result for result in results if not result.ok]
+    assert [d.message for result in failed for d in result.diagnostics if d.is_error] == [
+        "the PDF could not be laid out: the layout process stopped unexpectedly"] * 2
+    built = [result for result in results if result.ok]
+    assert len(built) == 1 and built[0].output.read_bytes().startswith(b"%PDF")
+    assert sorted(Path().glob("*.pdf")) == [built[0].output]
+
+
+def test_a_batch_through_the_command_gives_the_bytes_of_single_builds(tmp_path, command):
+    for name in ("one", "two", "three"):
+        shutil.copy(DATA / "bad" / "unused-source.yaml", tmp_path / f"{name}.yaml")
+    code, output = command("build", "-j", "2", ".", cwd=tmp_path)
+    assert code == 0 and output.count("warning: source `spare` is never cited") == 3
+    for name in ("one", "two", "three"):
+        alone = build(tmp_path / f"{name}.yaml", BuildOptions(output=tmp_path / "alone.pdf"))
+        assert alone.ok
+        assert (tmp_path / f"{name}.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
 
 
 def _processes_in_session(session: int) -> list[int]:
