@@ -70,13 +70,14 @@ def peak_memory_mib(command: list[str]) -> float:
     return peak / 1024
 
 
-def median(command: list[str], repeat: int, before=None) -> float:
-    times = []
+def medians(*commands: list[str], repeat: int) -> list[float]:
+    """The median time of each command, run in turns (A B A B ...), so that a change in the
+    machine's load during the run weighs on both sides of a ratio alike."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(repeat):
-        if before:
-            before()
-        times.append(run(command))
-    return statistics.median(times)
+        for command, taken in zip(commands, times):
+            taken.append(run(command))
+    return [statistics.median(taken) for taken in times]
 
 
 def pages(pdf: Path) -> int:
@@ -137,30 +138,32 @@ def main() -> None:
               flush=True)
 
     try:
-        import_weasyprint = median([PYTHON, "-c", "import weasyprint"], repeat)
-        print(f"(import weasyprint: {import_weasyprint:.3f} s)")
-        help_time = median(BRIEF + ["--help"], repeat)
-        report("brief --help / import weasyprint", help_time / import_weasyprint, "<= 0.25",
-               help_time / import_weasyprint <= 0.25)
-        check_time = median(BRIEF + ["check", str(EXAMPLE)], repeat)
-        report("brief check / import weasyprint", check_time / import_weasyprint, "<= 0.50",
-               check_time / import_weasyprint <= 0.5)
-
         example = scratch / EXAMPLE.name  # built beside its copy, as users build
         shutil.copy(EXAMPLE, example)
         html = scratch / "example.html"
         run(BRIEF + ["build", "--force", "--format", "html", "-o", str(html), str(example)])
-        build_time = median(BRIEF + ["build", "--force", str(example)], repeat)
+
+        import_weasyprint, help_time, check_time = medians(
+            [PYTHON, "-c", "import weasyprint"], BRIEF + ["--help"],
+            BRIEF + ["check", str(example)], repeat=repeat)
+        print(f"(import weasyprint: {import_weasyprint:.3f} s)")
+        report("brief --help / import weasyprint", help_time / import_weasyprint, "<= 0.25",
+               help_time / import_weasyprint <= 0.25)
+        report("brief check / import weasyprint", check_time / import_weasyprint, "<= 0.50",
+               check_time / import_weasyprint <= 0.5)
+
         bare = [PYTHON, "-c", "import sys; from weasyprint import HTML; "
                 # The same PDF options as a build (tagged PDF/UA-1): only brief's own work differs.
                 "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True, "
                 "pdf_variant='pdf/ua-1')",
                 str(html), str(scratch / "bare.pdf")]
-        bare_time = median(bare, repeat)
+        build_time, bare_time = medians(BRIEF + ["build", "--force", str(example)], bare,
+                                        repeat=repeat)
+        print(f"(brief build: {build_time:.3f} s; bare render: {bare_time:.3f} s)")
         report("brief build / bare WeasyPrint render of its HTML", build_time / bare_time,
                "<= 1.10", build_time / bare_time <= 1.10)
 
-        unchanged = median(BRIEF + ["build", str(example)], repeat)
+        unchanged, = medians(BRIEF + ["build", str(example)], repeat=repeat)
         report("unchanged rebuild / build", unchanged / build_time, "<= 0.05",
                unchanged / build_time <= 0.05)
 
@@ -168,8 +171,10 @@ def main() -> None:
         batch.mkdir()
         for n in range(6):
             shutil.copy(EXAMPLE, batch / f"brief-{n}.yaml")
-        one = median(BRIEF + ["build", "--force", "-j", "1", str(batch)], max(1, repeat // 2))
-        two = median(BRIEF + ["build", "--force", "-j", "2", str(batch)], max(1, repeat // 2))
+        one, two = medians(BRIEF + ["build", "--force", "-j", "1", str(batch)],
+                           BRIEF + ["build", "--force", "-j", "2", str(batch)],
+                           repeat=max(1, repeat // 2 + 1))
+        print(f"(6 briefs: {one:.3f} s with -j 1, {two:.3f} s with -j 2)")
         report("speed-up of -j 2 over -j 1 on 6 briefs", one / two, ">= 1.8", one / two >= 1.8)
         print(f"(the same machine runs two pure-Python loops {parallel_ceiling():.2f}x faster in "
               "two processes than in one: the most any -j 2 can gain here)")
@@ -178,7 +183,8 @@ def main() -> None:
         for factor in (1, 10):
             brief = scaled_brief(factor, scratch)
             pdf = brief.with_suffix(".pdf")
-            seconds = median(BRIEF + ["build", "--force", str(brief)], max(1, repeat // 2))
+            seconds, = medians(BRIEF + ["build", "--force", str(brief)],
+                               repeat=max(1, repeat // 2))
             per_page[factor] = seconds / pages(pdf)
             print(f"(time per page at {factor}x: {per_page[factor]:.3f} s, "
                   f"{pages(pdf)} pages)")

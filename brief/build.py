@@ -137,9 +137,11 @@ class _Prepared:
 
 def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     """Load, check, cite and template a brief; a finished result if it stops here."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from brief.cite import format_citations
     from brief.load import load_brief
-    from brief.render import render_html
+    from brief.render import get_ready, render_html
     from brief.resources import templates_folder
 
     result = BuildResult(path)
@@ -153,7 +155,10 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
         layout = options.layout or loaded.brief.layout
-        citations = format_citations(loaded, options.style)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            citing = background.submit(format_citations, loaded, options.style)
+            get_ready(loaded.brief.language, layout)
+            citations = citing.result()
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print)
     except BriefError as failure:

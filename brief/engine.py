@@ -1,10 +1,10 @@
 """Layout processes: WeasyPrint in processes of its own, started as `brief build` starts.
 
-Importing WeasyPrint and loading its fonts takes as long as everything else brief does before
-the layout (starting up, loading, checking, citing, templating). Forked first thing, the first
-layout process does the one while the command does the other, on a second core; then it lays
-out the HTML the command sends it. For `-j N` it forks N - 1 more once it is warm, so WeasyPrint
-loads once, and the command prepares the next briefs while they lay out the last ones.
+Importing WeasyPrint takes as long as everything else brief does before the layout (starting
+up, loading, checking, citing, templating). Forked first thing, the first layout process does
+the one while the command does the other, on a second core; then it lays out the HTML the
+command sends it. For `-j N` it forks N - 1 more once it has WeasyPrint, so that loads once,
+and the command prepares the next briefs while they lay out the last ones.
 
 Without layout processes (another platform, or brief used as a library) the PDF is laid out in
 the calling process, with the same result.
@@ -12,6 +12,7 @@ the calling process, with the same result.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 
@@ -69,7 +70,7 @@ def _pipe():
 def _serve(engine: Engine, others: list[Engine]) -> None:
     """A layout process's life: lay out each job it is sent until the command hangs up.
 
-    The first one forks the others once WeasyPrint is loaded and warm. Ctrl-C at a terminal
+    The first one forks the others once WeasyPrint is loaded. Ctrl-C at a terminal
     stops every one of them at once, with the command.
     """
     status = 0
@@ -79,7 +80,8 @@ def _serve(engine: Engine, others: list[Engine]) -> None:
         from brief import pdf
         from brief.diagnostics import BriefError
 
-        pdf.warm_up()
+        importlib.import_module("weasyprint")  # loaded before the first job comes in
+
         everyone = [engine, *others]
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the others need no reaping
         for other in others:
@@ -113,7 +115,7 @@ _first_pid: int | None = None  # the others end when the command hangs up on the
 
 
 def start(count: int = 1) -> None:
-    """Start `count` layout processes (the first now, the others when it is warm), if this
+    """Start `count` layout processes (the first now, the others once it has WeasyPrint), if this
     system can fork and none are running."""
     global _first_pid
     if _engines or not hasattr(os, "fork"):

@@ -174,18 +174,6 @@ def misplaced_notes(document) -> list[tuple[int, int, int]]:
             if printed.get(element) != page]
 
 
-def warm_up() -> None:
-    """Lay out a scrap of text in the layouts' faces, so that fonts are loaded and cached."""
-    from weasyprint import HTML
-
-    from brief.resources import templates_folder
-
-    css = (templates_folder() / "print.css").read_text("utf-8")
-    sample = ("<p lang='en'>Warm <em>italic</em> <strong>bold</strong> “quoted” – hyphenation "
-              "<span style='font-family: var(--sans-stack)'>sans <strong>bold</strong></span></p>")
-    HTML(string=f"<html><style>{css}</style><body>{sample}</body></html>").render()
-
-
 def write_atomically(data: bytes, target: Path) -> None:
     """Write `data` to `target` so that a reader sees the old file or the new one, never half.
 

@@ -71,6 +71,17 @@ def localised_date(date: dt.date, language: str) -> str:
         return format_date(date, format="long", locale="en")
 
 
+def get_ready(language: str, layout: str) -> None:
+    """Do render_html's once-per-process work ahead (compile the templates, set up the inline
+    renderers, load the calendar's words), while pandoc cites: it runs in its own process."""
+    env = environment()
+    env.get_template("citation.html")
+    env.get_template(f"{layout}/{layout}.html")
+    render_inline("", language)
+    render_inline("", language, image_source=str)
+    localised_date(dt.date.today(), language)
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A block of the body as the template draws it."""
