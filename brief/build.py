@@ -8,9 +8,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, sort_diagnostics
+
+if TYPE_CHECKING:  # imported where used: `brief check` and up-to-date builds need none of them
+    from brief.brand import Brand
+    from brief.cite import Citations
+    from brief.engine import Engine
+    from brief.load import LoadedBrief
 
 OutputFormat = Literal["pdf", "html"]
 
@@ -128,9 +134,9 @@ class _Prepared:
 
     result: BuildResult
     options: BuildOptions
-    loaded: object
-    citations: object
-    brand: object
+    loaded: LoadedBrief
+    citations: Citations
+    brand: Brand | None
     html: str
     layout_job: dict | None  # pdf.render_pdf's arguments; None for HTML output
 
@@ -291,8 +297,8 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
             engine.stop()
 
 
-def _build_in_parallel(pending: list[tuple[Path, BuildOptions]], engines: list) \
-        -> Iterator[BuildResult]:
+def _build_in_parallel(pending: list[tuple[Path, BuildOptions]],
+                       engines: list[Engine]) -> Iterator[BuildResult]:
     """Prepare each brief here while the layout processes lay out the ones prepared before.
 
     Preparing (loading, citing, templating) takes a fraction of a layout, so it hides behind
