@@ -36,25 +36,24 @@ def _plain_command(arguments: list[str]) -> int | None:
 
 
 def _jobs(arguments: list[str]) -> int:
-    """The `-j N` of a build, read ahead of the command line to start as many layout processes
-    (brief.engine); the command line checks it properly later."""
+    """The `-j N` of a build (the last one, as the command line reads it), read ahead of the
+    command line to start as many layout processes (brief.engine); it checks it properly."""
+    jobs = "1"
     for index, argument in enumerate(arguments):
         if argument in ("-j", "--jobs"):
-            value = arguments[index + 1] if index + 1 < len(arguments) else ""
+            jobs = arguments[index + 1] if index + 1 < len(arguments) else ""
         elif argument.startswith("--jobs="):
-            value = argument.removeprefix("--jobs=")
+            jobs = argument.removeprefix("--jobs=")
         elif argument.startswith("-j"):
-            value = argument.removeprefix("-j")
-        else:
-            continue
-        return int(value) if value.isdigit() and int(value) > 0 else 1
-    return 1
+            jobs = argument.removeprefix("-j")
+    return int(jobs) if jobs.isdecimal() and int(jobs) > 0 else 1
 
 
 def _run(arguments: list[str]) -> int:
     """Run the command; its exit code."""
     from brief import engine
 
+    code = 0
     try:
         if arguments[:1] == ["build"]:
             engine.start(_jobs(arguments))  # before anything else loads: see brief.engine
@@ -62,8 +61,7 @@ def _run(arguments: list[str]) -> int:
             return code
         from brief.cli import app
 
-        app()
-        return 0
+        app()  # always ends in SystemExit
     except KeyboardInterrupt:
         code = 130
     except SystemExit as leaving:  # how Typer ends every command
@@ -75,7 +73,7 @@ def _run(arguments: list[str]) -> int:
     finally:
         engine.stop()
     if code == 130:  # Ctrl-C, which Typer answers with this code and not a word
-        sys.stderr.write("interrupted; no output was changed\n")
+        sys.stderr.write("interrupted; no output was left half-written\n")
     return code
 
 

@@ -15,8 +15,9 @@ from brief.diagnostics import BriefError, Diagnostic, Location, error, sort_diag
 if TYPE_CHECKING:  # imported where used: `brief check` and up-to-date builds need none of them
     from brief.brand import Brand
     from brief.cite import Citations
-    from brief.engine import Engine
+    from brief.engine import LayoutProcess
     from brief.load import LoadedBrief
+    from brief.pdf import LayoutJob
 
 OutputFormat = Literal["pdf", "html"]
 
@@ -138,7 +139,7 @@ class _Prepared:
     citations: Citations
     brand: Brand | None
     html: str
-    layout_job: dict | None  # pdf.render_pdf's arguments; None for HTML output
+    layout_job: LayoutJob | None  # None for HTML output
 
 
 def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
@@ -147,7 +148,8 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
 
     from brief.cite import format_citations
     from brief.load import load_brief
-    from brief.render import get_ready, render_html
+    from brief.pdf import LayoutJob
+    from brief.render import preload, render_html
     from brief.resources import templates_folder
 
     result = BuildResult(path)
@@ -163,7 +165,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         layout = options.layout or loaded.brief.layout
         with ThreadPoolExecutor(max_workers=1) as background:
             citing = background.submit(format_citations, loaded, options.style)
-            get_ready(loaded.brief.language, layout)
+            preload(loaded.brief.language, layout)
             citations = citing.result()
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print)
@@ -172,9 +174,11 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
             _checks_of_partial(failure, options.allow_network), options.strict)
         result.diagnostics = sort_diagnostics(result.diagnostics)
         return result
-    layout_job = None if options.format == "html" else dict(
-        html=html, base_folder=loaded.folder,
-        allowed_folders=[loaded.folder, templates_folder()] + ([brand.folder] if brand else []),
+    # Folders resolved here: a layout process may not share this process's working folder.
+    layout_job = None if options.format == "html" else LayoutJob(
+        html=html, base_folder=loaded.folder.resolve(),
+        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]
+                         + ([brand.folder] if brand else [])],
         brief_file=loaded.where.brief_file, allow_network=options.allow_network,
         variant=options.pdf_variant, max_pages=1 if layout == "handout" else None)
     return _Prepared(result, options, loaded, citations, brand, html, layout_job)
@@ -280,16 +284,17 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
             yield skipped
         else:
             pending.append((path, options))
-    # Each of these was just found out of date: `force` spares build() hashing it all again.
+    # Each of these was just found out of date: `force` spares checking that again.
     pending = [(path, replace(options, force=True)) for path, options in pending]
-    if not any(options.format == "pdf" for _, options in pending):
+    to_lay_out = sum(options.format == "pdf" for _, options in pending)
+    if not to_lay_out:
         engine.stop()  # nothing to lay out: the layout processes can go at once
-    if jobs <= 1 or len(pending) <= 1:
+    if jobs <= 1 or to_lay_out <= 1:
         for path, options in pending:
             yield build(path, options)
         return
     started_here = not engine.running()
-    engine.start(jobs)  # when brief is used as a library; the command started them already
+    engine.start(min(jobs, to_lay_out))  # brief used as a library; the command has them
     try:
         yield from _build_in_parallel(pending, engine.running())
     finally:
@@ -298,41 +303,58 @@ def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
 
 
 def _build_in_parallel(pending: list[tuple[Path, BuildOptions]],
-                       engines: list[Engine]) -> Iterator[BuildResult]:
+                       processes: list[LayoutProcess]) -> Iterator[BuildResult]:
     """Prepare each brief here while the layout processes lay out the ones prepared before.
 
     Preparing (loading, citing, templating) takes a fraction of a layout, so it hides behind
-    them, and the one WeasyPrint the first process loaded serves them all.
+    them, and the one WeasyPrint the first process loaded serves them all. A brief whose
+    build fails in an unforeseen way is reported, and the batch goes on.
     """
-    import select
+    import selectors
     from collections import deque
 
     from brief.pdf import render_pdf
 
-    waiting, idle, busy = deque(pending), list(engines), {}
+    waiting, idle = deque(pending), list(processes)
+    laying_out: dict[LayoutProcess, _Prepared] = {}
     ready: _Prepared | None = None
-    while waiting or ready or busy:
+    while waiting or ready or laying_out:
         if ready is None and waiting:
-            prepared = _prepare(*waiting.popleft())
+            path, options = waiting.popleft()
+            prepared = _unforeseen_failure(path, lambda: _prepare(path, options))
             if isinstance(prepared, BuildResult):
                 yield prepared
-                continue
-            if prepared.layout_job is None:
-                yield _finish(prepared, lambda: None)
-                continue
-            ready = prepared
+            elif prepared.layout_job is None:
+                yield _unforeseen_failure(path, lambda: _finish(prepared, lambda: None))
+            else:
+                ready = prepared
+            continue
         if ready is not None and idle:
-            layout = idle.pop()
-            layout.send(ready.layout_job)
-            busy[layout.replies.fileno()] = (layout, ready)
-            ready = None
-        elif busy:
-            answered, _, _ = select.select(list(busy), [], [])
-            layout, prepared = busy.pop(answered[0])
-            yield _finish(prepared, layout.receive)
-            if layout.alive:
-                idle.append(layout)
-        elif ready is not None:  # every layout process has stopped: lay out here
-            job = ready.layout_job
-            yield _finish(ready, lambda: render_pdf(**job))
-            ready = None
+            process = idle.pop()
+            if process.send(ready.layout_job):
+                laying_out[process], ready = ready, None
+        elif laying_out:
+            with selectors.DefaultSelector() as selector:
+                for process in laying_out:
+                    selector.register(process.reply_reader, selectors.EVENT_READ, process)
+                process = selector.select()[0][0].data
+            done = laying_out.pop(process)
+            yield _unforeseen_failure(done.result.source, lambda: _finish(done, process.receive))
+            if process.alive:
+                idle.append(process)
+        elif ready is not None:  # no layout process takes jobs any more: lay out here
+            job, done, ready = ready.layout_job, ready, None
+            yield _unforeseen_failure(done.result.source,
+                                      lambda: _finish(done, lambda: render_pdf(**job)))
+
+
+def _unforeseen_failure(path: Path, step: Callable[[], _Prepared | BuildResult]
+                        ) -> _Prepared | BuildResult:
+    """The step's outcome; a failed result if it raised, so that one brief cannot stop a
+    batch (what a single build would show as a bug)."""
+    try:
+        return step()
+    except Exception as failure:  # noqa: BLE001 - reported to the user, the batch goes on
+        return BuildResult(path, diagnostics=[error(
+            Location(str(path)), f"the build stopped unexpectedly: {failure}",
+            "build this brief on its own to see more, and please report it")])

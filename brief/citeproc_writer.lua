@@ -42,6 +42,7 @@ local function written(queued)
     table.insert(found, (text:sub(start, cut - 1):gsub('^\n+', ''):gsub('\n+$', '')))
     start = cut + #CUT
   end
+  assert(#found == #queued // 2, 'the HTML of the citations could not be split')
   return found
 end
 

@@ -1,4 +1,5 @@
-"""The `brief` command: parse arguments, call build or check, print diagnostics, exit."""
+"""The `brief` command line: parse arguments, call the stage that does the work, exit with its
+code. What check and build print is in brief.console."""
 
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ def build(
         "--print", help="For a print shop: 3 mm bleed and crop marks.")] = False,
     strict: Strict = False,
     jobs: Annotated[int, typer.Option(
-        "-j", "--jobs", min=1, help="Build this many briefs at once, in parallel processes.")
+        "-j", "--jobs", min=1, help="Lay out this many briefs at once, in parallel processes "
+        "(at most one per processor).")
     ] = 1,
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even when an output is up to date.")] = False,

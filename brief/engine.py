@@ -6,59 +6,70 @@ the one while the command does the other, on a second core; then it lays out the
 command sends it. For `-j N` it forks N - 1 more once it has WeasyPrint, so that loads once,
 and the command prepares the next briefs while they lay out the last ones.
 
-Without layout processes (another platform, or brief used as a library) the PDF is laid out in
-the calling process, with the same result.
+Where processes cannot be forked, every PDF is laid out in the calling process, one at a time,
+with the same result. A layout process that cannot take a job (it died) leaves the job to
+another, or to the calling process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # brief.pdf is loaded after the fork, not before
+    from brief.pdf import LayoutJob
 
 
-class Engine:
+class LayoutProcess:
     """One layout process, as the command sees it: a pipe for jobs and one for answers."""
 
     def __init__(self) -> None:
         self.owner = os.getpid()
-        self.their_requests, self.requests = _pipe()  # the command writes, the engine reads
-        self.replies, self.their_replies = _pipe()  # and the other way round
+        self.job_reader, self.job_writer = _pipe()
+        self.reply_reader, self.reply_writer = _pipe()
         self.alive = True
+        self.busy = False
+        self.brief_file = ""  # of the job in hand, to say where a failure happened
 
-    def send(self, job: dict) -> None:
-        """Ask for the layout of `job` (pdf.render_pdf's arguments); answered by receive()."""
+    def send(self, job: LayoutJob) -> bool:
+        """Hand over a job (answered by receive()); False if this process is gone."""
         import pickle  # here, not at start-up: every millisecond before the fork counts
 
-        self.brief_file = job["brief_file"]
         try:
-            pickle.dump(job, self.requests)
-            self.requests.flush()
+            pickle.dump(job, self.job_writer)
+            self.job_writer.flush()
         except OSError:
             self.alive = False
+            return False
+        self.brief_file, self.busy = job["brief_file"], True
+        return True
 
     def receive(self):
         """pdf.render_pdf's answer to the job sent: (PDF bytes, warnings), or its exception."""
         import pickle
 
+        self.busy = False
         try:
-            succeeded, answer = pickle.load(self.replies) if self.alive else (None, None)
-        except (EOFError, OSError):
-            succeeded = None
-        if succeeded is None:
+            succeeded, answer = pickle.load(self.reply_reader)
+        except Exception:  # noqa: BLE001 - gone, or cut off in the middle of its answer
             from brief.diagnostics import BriefError, Location, error
 
             self.alive = False
-            raise BriefError([error(Location(self.brief_file), "the PDF could not be laid out: "
-                                    "the layout process stopped unexpectedly",
-                                    "this is a bug in brief; please report it with the brief")])
+            raise BriefError([error(
+                Location(self.brief_file), "the PDF could not be laid out: the layout process "
+                "stopped unexpectedly", "it may have run out of memory; if this happens again, "
+                "please report it with the brief")]) from None
         if not succeeded:
             raise answer
         return answer
 
     def hang_up(self) -> None:
-        self.requests.close()
-        self.replies.close()
+        for pipe_end in (self.job_writer, self.reply_reader):
+            with contextlib.suppress(OSError):  # a job the process never took is dropped
+                pipe_end.close()
 
 
 def _pipe():
@@ -67,98 +78,119 @@ def _pipe():
     return os.fdopen(reading, "rb"), os.fdopen(writing, "wb")
 
 
-def _serve(engine: Engine, others: list[Engine]) -> None:
+def _serve(mine: LayoutProcess, others: list[LayoutProcess]) -> None:
     """A layout process's life: lay out each job it is sent until the command hangs up.
 
-    The first one forks the others once WeasyPrint is loaded. Ctrl-C at a terminal
-    stops every one of them at once, with the command.
+    The first one forks the others once WeasyPrint is loaded, and waits for them before it
+    ends. Ctrl-C at a terminal stops every one of them at once, with the command.
     """
     status = 0
     try:
         import pickle
 
         from brief import pdf
-        from brief.diagnostics import BriefError
+        from brief.diagnostics import BriefError, Location, error
 
-        importlib.import_module("weasyprint")  # loaded before the first job comes in
-
-        everyone = [engine, *others]
-        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the others need no reaping
+        with contextlib.suppress(Exception):  # if it cannot load, render_pdf says why, per job
+            importlib.import_module("weasyprint")
+        everyone = [mine, *others]
         for other in others:
             if os.fork() == 0:
-                engine = other
+                mine, others = other, []
                 break
-        for closing in everyone:
-            if closing is not engine:
-                closing.their_requests.close()
-                closing.their_replies.close()
+        for process in everyone:
+            if process is not mine:
+                process.job_reader.close()
+                process.reply_writer.close()
         while True:
             try:
-                job = pickle.load(engine.their_requests)
+                job = pickle.load(mine.job_reader)
             except EOFError:
                 break
             try:
                 reply = (True, pdf.render_pdf(**job))
             except (BriefError, pdf.TooManyPages) as failure:
                 reply = (False, failure)
-            pickle.dump(reply, engine.their_replies)
-            engine.their_replies.flush()
-    except BaseException:  # noqa: BLE001 - the command reports the hang-up as a diagnostic
+            except Exception as failure:  # noqa: BLE001 - told to the user, not a traceback
+                reply = (False, BriefError([error(
+                    Location(job["brief_file"]), f"the PDF could not be laid out: {failure}",
+                    "this is a bug in brief; please report it with the brief")]))
+            pickle.dump(reply, mine.reply_writer)
+            mine.reply_writer.flush()
+        for _ in others:  # the first process: the others end as it does, on the hang-up
+            os.wait()
+    except BaseException:  # noqa: BLE001 - the command reports a process that stopped
         status = 1
     finally:
         # Never run the command's exit handlers or flush its buffers a second time.
         os._exit(status)
 
 
-_engines: list[Engine] = []
-_first_pid: int | None = None  # the others end when the command hangs up on them
+_processes: list[LayoutProcess] = []
+_first_pid: int | None = None  # the others are its children
 
 
 def start(count: int = 1) -> None:
-    """Start `count` layout processes (the first now, the others once it has WeasyPrint), if this
-    system can fork and none are running."""
+    """Start up to `count` layout processes (the first now, the others once it has
+    WeasyPrint), if this system can fork and none are running.
+
+    Never more than the machine has processors: more would only take turns on them.
+    """
     global _first_pid
-    if _engines or not hasattr(os, "fork"):
+    if _processes or not hasattr(os, "fork"):
         return
-    engines = [Engine() for _ in range(max(1, count))]
-    pid = os.fork()
+    count = max(1, min(count, os.cpu_count() or 1))
+    try:
+        processes = [LayoutProcess() for _ in range(count)]
+        pid = os.fork()
+    except OSError:
+        return  # out of processes or file descriptors: lay out here instead
     if pid == 0:
-        for engine in engines:
-            engine.requests.close()
-            engine.replies.close()
-        _serve(engines[0], engines[1:])
-    for engine in engines:
-        engine.their_requests.close()
-        engine.their_replies.close()
-    _engines[:] = engines
+        for process in processes:
+            process.job_writer.close()
+            process.reply_reader.close()
+        _serve(processes[0], processes[1:])
+    for process in processes:
+        process.job_reader.close()
+        process.reply_writer.close()
+    _processes[:] = processes
     _first_pid = pid
 
 
-def running() -> list[Engine]:
-    """The layout processes of this command (none in a process forked from it)."""
-    return [engine for engine in _engines if engine.owner == os.getpid() and engine.alive]
+def running() -> list[LayoutProcess]:
+    """The layout processes of this command that still take jobs (none in a process forked
+    from it)."""
+    return [process for process in _processes
+            if process.owner == os.getpid() and process.alive]
 
 
 def stop() -> None:
-    """Hang up on the layout processes: those waiting for a job end at once, and the first,
-    which may still be loading to no purpose, is stopped."""
+    """Hang up on the layout processes, so that they end.
+
+    When one may still be loading WeasyPrint or laying out a job nobody will read (nothing
+    was asked of them, or the command was interrupted), the first is stopped at once and the
+    others end at their next job; otherwise the command waits the moment it takes them.
+    """
     global _first_pid
-    if _first_pid is None or _engines[0].owner != os.getpid():
+    first, processes = _first_pid, list(_processes)
+    if first is None or processes[0].owner != os.getpid():
         return
-    for engine in _engines:
-        engine.hang_up()
-    _engines.clear()
-    os.kill(_first_pid, signal.SIGKILL)
-    os.waitpid(_first_pid, 0)
-    _first_pid = None
+    _first_pid, _processes[:] = None, []
+    idle = all(process.alive and not process.busy for process in processes)
+    used = any(process.brief_file for process in processes)
+    for process in processes:
+        process.hang_up()
+    with contextlib.suppress(OSError):
+        if not (idle and used):
+            os.kill(first, signal.SIGKILL)
+        os.waitpid(first, 0)
 
 
 def render_pdf(**job):
-    """pdf.render_pdf, in the first layout process when there is one, else here."""
-    engines = running()
-    if not engines:
-        from brief import pdf
+    """pdf.render_pdf, in the first layout process that takes the job, else here."""
+    for process in running():
+        if process.send(job):
+            return process.receive()
+    from brief import pdf
 
-        return pdf.render_pdf(**job)
-    engines[0].send(job)
-    return engines[0].receive()
+    return pdf.render_pdf(**job)

@@ -10,6 +10,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
@@ -89,6 +90,18 @@ class TooManyPages(Exception):
         return TooManyPages, (self.pages, self.overflow_mm)
 
 
+class LayoutJob(TypedDict):
+    """render_pdf's arguments, as a build hands them to a layout process (brief.engine)."""
+
+    html: str
+    base_folder: Path
+    allowed_folders: list[Path]
+    brief_file: str
+    allow_network: bool
+    variant: str | None
+    max_pages: int | None
+
+
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
                max_pages: int | None = None) -> tuple[bytes, list[Diagnostic]]:
@@ -98,10 +111,14 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
     Raises TooManyPages, writing nothing, when the layout needs more than `max_pages`.
     """
-    from weasyprint import HTML
-
-    refused: list[str] = []
     at = Location(brief_file)
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as failure:  # OSError: a system library is missing
+        raise BriefError([error(at, f"WeasyPrint cannot be loaded: {failure}",
+                                "install the libraries it needs; on Debian: apt-get install "
+                                "libpango-1.0-0 libpangoft2-1.0-0")]) from None
+    refused: list[str] = []
     options = {
         # The same HTML always gives the same identifier, hence the same bytes.
         "pdf_identifier": hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode(),

@@ -71,7 +71,7 @@ def localised_date(date: dt.date, language: str) -> str:
         return format_date(date, format="long", locale="en")
 
 
-def get_ready(language: str, layout: str) -> None:
+def preload(language: str, layout: str) -> None:
     """Do render_html's once-per-process work ahead (compile the templates, set up the inline
     renderers, load the calendar's words), while pandoc cites: it runs in its own process."""
     env = environment()

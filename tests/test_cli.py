@@ -257,6 +257,8 @@ def test_plain_commands_say_what_the_full_command_line_says(tmp_path, run, comma
         0, "up to date warns.pdf\n")
     assert command("check", "missing.yaml", cwd=tmp_path)[0] == 2
     assert command("build", "missing.yaml", cwd=tmp_path)[0] == 2
+    code, output = command("build", "-j", "²", "warns.yaml", cwd=tmp_path)
+    assert code == 2 and "Traceback" not in output
     shutil.copy(tmp_path / "warns.yaml", tmp_path / "warns.yml")  # both would be warns.pdf
     assert command("build", "warns.yaml", "warns.yml", cwd=tmp_path)[0] == 2
 
