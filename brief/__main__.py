@@ -57,8 +57,8 @@ def _run(arguments: list[str]) -> int:
     try:
         if arguments[:1] == ["build"]:
             engine.start(_jobs(arguments))  # before anything else loads: see brief.engine
-        if (code := _plain_command(arguments)) is not None:
-            return code
+        if (plain := _plain_command(arguments)) is not None:
+            return plain
         from brief.cli import app
 
         app()  # always ends in SystemExit
