@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 
 def _plain_command(arguments: list[str]) -> int | None:
     """The exit code of a plain `check` or `build`; None if the full command line is needed."""
     if len(arguments) < 2 or any(argument.startswith("-") for argument in arguments[1:]):
         return None
+    from pathlib import Path  # after the layout process is forked: see brief.engine
+
     command, paths = arguments[0], [Path(argument) for argument in arguments[1:]]
     if command == "check" and all(path.is_file() and os.access(path, os.R_OK)
                                   for path in paths):

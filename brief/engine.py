@@ -13,14 +13,9 @@ another, or to the calling process.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
+# Only what forking needs is imported up here: everything loaded before the fork delays both
+# processes (even `signal` and `typing` take milliseconds).
 import os
-import signal
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # brief.pdf is loaded after the fork, not before
-    from brief.pdf import LayoutJob
 
 
 class LayoutProcess:
@@ -34,8 +29,9 @@ class LayoutProcess:
         self.busy = False
         self.brief_file = ""  # of the job in hand, to say where a failure happened
 
-    def send(self, job: LayoutJob) -> bool:
-        """Hand over a job (answered by receive()); False if this process is gone."""
+    def send(self, job: dict) -> bool:
+        """Hand over a job, a pdf.LayoutJob (answered by receive()); False if this process is
+        gone."""
         import pickle  # here, not at start-up: every millisecond before the fork counts
 
         try:
@@ -68,8 +64,10 @@ class LayoutProcess:
 
     def hang_up(self) -> None:
         for pipe_end in (self.job_writer, self.reply_reader):
-            with contextlib.suppress(OSError):  # a job the process never took is dropped
+            try:
                 pipe_end.close()
+            except OSError:
+                pass  # a job the process never took is dropped
 
 
 def _pipe():
@@ -86,6 +84,8 @@ def _serve(mine: LayoutProcess, others: list[LayoutProcess]) -> None:
     """
     status = 0
     try:
+        import contextlib
+        import importlib
         import pickle
 
         from brief import pdf
@@ -180,10 +180,14 @@ def stop() -> None:
     used = any(process.brief_file for process in processes)
     for process in processes:
         process.hang_up()
-    with contextlib.suppress(OSError):
+    try:
         if not (idle and used):
+            import signal
+
             os.kill(first, signal.SIGKILL)
         os.waitpid(first, 0)
+    except OSError:
+        pass  # already gone
 
 
 def render_pdf(**job):
