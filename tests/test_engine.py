@@ -127,3 +127,12 @@ def test_ctrl_c_keeps_the_earlier_pdf_and_leaves_nothing_running(example_copy):
     while _processes_in_session(command.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _processes_in_session(command.pid) == []
+
+
+def test_weasyprint_that_cannot_load_is_a_located_error(example_copy, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when libpango is missing
+    result = build(example_copy, BuildOptions())
+    assert [(d.message.split(":")[0], d.hint) for d in result.diagnostics] == [
+        ("WeasyPrint cannot be loaded", "install the libraries it needs; on Debian: apt-get "
+         "install libpango-1.0-0 libpangoft2-1.0-0")]
+    assert not example_copy.with_suffix(".pdf").exists()
