@@ -30,9 +30,9 @@ def _plain_command(arguments: list[str]) -> int | None:
         from brief.build import BuildOptions, clashing_outputs, find_briefs
         from brief.console import build_all
 
-        briefs = find_briefs(paths)
-        if briefs and not clashing_outputs(briefs, lambda _: BuildOptions()):
-            return build_all(briefs, lambda _: BuildOptions())
+        briefs, defaults = find_briefs(paths), lambda _: BuildOptions()
+        if briefs and not clashing_outputs(briefs, defaults):
+            return build_all(briefs, defaults)
     return None
 
 

@@ -112,7 +112,7 @@ def default_output(path: Path, options: BuildOptions) -> Path:
 
 def clashing_outputs(paths: list[Path], options_for: Callable[[Path], BuildOptions]) -> list[str]:
     """The outputs that several of these briefs would be written to."""
-    targets = [options_for(path).output or default_output(path, options_for(path))
+    targets = [(options := options_for(path)).output or default_output(path, options)
                for path in paths]
     return sorted({str(target) for target in targets if targets.count(target) > 1})
 
@@ -313,7 +313,7 @@ def _build_in_parallel(pending: list[tuple[Path, BuildOptions]],
     import selectors
     from collections import deque
 
-    from brief.pdf import render_pdf
+    from brief import engine
 
     waiting, idle = deque(pending), list(processes)
     laying_out: dict[LayoutProcess, _Prepared] = {}
@@ -342,10 +342,10 @@ def _build_in_parallel(pending: list[tuple[Path, BuildOptions]],
             yield _unforeseen_failure(done.result.source, lambda: _finish(done, process.receive))
             if process.alive:
                 idle.append(process)
-        elif ready is not None:  # no layout process takes jobs any more: lay out here
+        elif ready is not None:  # every layout process has stopped: lay out here
             job, done, ready = ready.layout_job, ready, None
             yield _unforeseen_failure(done.result.source,
-                                      lambda: _finish(done, lambda: render_pdf(**job)))
+                                      lambda: _finish(done, lambda: engine.render_pdf(**job)))
 
 
 def _unforeseen_failure(path: Path, step: Callable[[], _Prepared | BuildResult]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdf
@@ -159,13 +157,12 @@ def test_check_the_example_is_clean(run):
     assert run("check", str(EXAMPLE)) == (0, "")
 
 
-def test_installed_command_never_shows_a_traceback(tmp_path):
+def test_installed_command_never_shows_a_traceback(tmp_path, command):
     (tmp_path / "b.yaml").write_text("title: [unclosed\n", "utf-8")
-    done = subprocess.run([sys.executable, "-m", "brief", "build", "b.yaml"], cwd=tmp_path,
-                          capture_output=True, text=True)
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("b.yaml:2:1: error: YAML syntax:")
+    code, output = command("build", "b.yaml", cwd=tmp_path)
+    assert code == 1
+    assert "Traceback" not in output
+    assert output.startswith("b.yaml:2:1: error: YAML syntax:")
 
 
 def test_schema_describes_the_format(run):
