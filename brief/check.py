@@ -22,6 +22,8 @@ from brief.markup import (
     is_known_label,
 )
 from brief.model import CSL_VARIABLES, Claim, Quote
+from brief.limits import LIMITS
+from brief.pictures import read_picture
 
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
@@ -29,7 +31,16 @@ def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagno
     return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
                             + _images(loaded, allow_network) + _key_messages(loaded)
-                            + _url(loaded))
+                            + _url(loaded) + _title(loaded))
+
+
+def _title(loaded: LoadedBrief) -> list[Diagnostic]:
+    limit = LIMITS.title_characters
+    return [error(loaded.where.value((key,)),
+                  f"`{key}` is {len(value):,} characters long; it may be at most {limit:,}",
+                  "put what does not fit in a title into the summary")
+            for key in ("title", "subtitle")
+            if len(value := getattr(loaded.brief, key) or "") > limit]
 
 
 MAX_QR_URL = 2000  # a QR code at the handout's error correction holds about 2,300 bytes
@@ -158,6 +169,10 @@ def _picture(loaded: LoadedBrief, written: str, at: Location, what: str,
         return [error(at, f"{what} not found: {written}", "paths are relative to the brief's folder")]
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return [error(at, f"`{written}` is not an SVG, PNG or JPEG image")]
+    try:
+        read_picture(path, written, at)
+    except BriefError as failure:
+        return failure.diagnostics
     return []
 
 

@@ -91,6 +91,7 @@ def _serve(mine: LayoutProcess, others: list[LayoutProcess]) -> None:
         from brief import pdf
         from brief.diagnostics import BriefError, Location, error
 
+        pdf.limit_memory()  # here, not in the command: a library's caller keeps its own
         with contextlib.suppress(Exception):  # if it cannot load, render_pdf says why, per job
             importlib.import_module("weasyprint")
         everyone = [mine, *others]

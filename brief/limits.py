@@ -34,7 +34,7 @@ class Limits:
     pandoc_memory_mib: int = 512
     pandoc_seconds: int = 30
     # WeasyPrint's layout
-    layout_seconds: int = 180
+    layout_seconds: int = 120
     layout_memory_mib: int = 2048
     pages: int = 400
 

@@ -19,10 +19,12 @@ from brief import __version__
 from brief.check import is_web_address
 from brief.brand import Brand
 from brief.cite import Citations
-from brief.load import LoadedBrief
+from brief.diagnostics import Location
+from brief.load import LoadedBrief, display_path
 from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
 from brief.model import Claim, ListBlock, NodePath, Quote, Text
+from brief.pictures import read_picture
 from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -145,7 +147,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     labels = labels_for(brief.language)
     page = {
         "size": PAPER_SIZES[paper],
-        "footer_left": brief.organisation.name,
+        "footer_left": running(brief.organisation.name),
         "footer_title": short_title(brief.title),
         "for_print": for_print,
     }
@@ -223,12 +225,24 @@ def qr_code(url: str, brand: Brand | None) -> str:
 def short_title(title: str) -> str:
     """The title before its colon, for running footers."""
     main, colon, _ = title.partition(":")
-    return main.strip() if colon and main.strip() else title
+    return running(main.strip() if colon and main.strip() else title)
+
+
+def running(text: str, limit: int = 80) -> str:
+    """Text for a running footer, cut at a word after `limit` characters: it is repeated on
+    every page, where a long one would cover the page and slow the layout to a crawl."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def data_url(path: Path) -> str:
+    """A picture checked already, embedded; read again within the budget in case it changed."""
+    shown = display_path(path)
+    data = read_picture(path, shown, Location(shown))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def metadata(loaded: LoadedBrief) -> dict[str, str]:

@@ -122,3 +122,80 @@ def test_each_citation_of_a_long_text_is_located_exactly(workdir):
     offset = [i for i in range(len(text)) if text.startswith("@a", i)][299]
     at = loaded.where.within(path, text, offset)
     assert line[:at.column - 1].count("@a") == 299
+
+
+PICTURE_HINT = ("  hint: make the picture smaller (fewer pixels, or a simpler drawing) and save it "
+                "again\n")
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("map.svg", attack.svg_use_bomb(levels=5), "map.svg draws 222,224 shapes once its "
+     "references (<use>) are followed; a picture may draw at most 20,000"),
+    ("map.svg", '<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g>'
+     '<g id="b"><use href="#a"/></g></svg>',
+     "map.svg never ends: its references (<use>, url(#…)) form a loop"),
+    ("map.png", attack.png_bomb(7_500), "map.png has 56 megapixels; a picture may have at most 50"),
+    ("map.svg", '<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,'
+     + __import__("base64").b64encode(attack.png_bomb(7_500)).decode() + '"/></svg>',
+     "a picture inside map.svg has 56 megapixels; a picture may have at most 50"),
+])
+def test_pictures_that_would_take_minutes_or_gigabytes(workdir, run, name, content, message):
+    attack.picture_attack(workdir, name, content)
+    expected = (1, f"b.yaml:9:16: error: {message}\n{PICTURE_HINT}")
+    assert run("check", "b.yaml") == expected
+    assert run("build", "b.yaml") == expected
+    assert not (workdir / "b.pdf").exists()
+
+
+def test_pictures_are_measured_before_they_are_read(workdir, run):
+    attack.sparse_picture(workdir, size=6 * 1024 ** 3)
+    assert run("build", "b.yaml") == (1, (
+        "b.yaml:9:16: error: map.png is 6,144 MiB; a picture may be at most 20 MiB\n"
+        "  hint: a file this large is almost certainly a mistake or a hostile file\n"))
+
+
+def test_a_picture_that_grows_after_the_check_is_still_refused(workdir):
+    from brief.render import data_url
+
+    attack.sparse_picture(workdir, size=21 * 1024 ** 2)
+    with pytest.raises(BriefError) as failure:
+        data_url(workdir / "map.png")
+    assert failure.value.diagnostics[0].format().startswith(
+        "map.png:1:1: error: map.png is 21 MiB; a picture may be at most 20 MiB")
+
+
+def test_layout_warnings_name_embedded_pictures_instead_of_printing_them():
+    from brief.pdf import shortened
+
+    message = "Failed to load image at 'data:image/png;base64," + "QUJD" * 300_000 + "': bad"
+    assert shortened(message) == "Failed to load image at '<embedded image/png of 878 KiB>': bad"
+    assert shortened("x" * 2000) == "x" * 500 + "…"
+
+
+def test_the_layout_is_stopped_at_its_time_and_page_limits(tmp_path):
+    from brief.pdf import render_pdf
+
+    html = "<p>" + "A paragraph of text. " * 40 + "</p>"
+    arguments = dict(base_folder=tmp_path, allowed_folders=[tmp_path], brief_file="b.yaml")
+    with pytest.raises(BriefError) as failure:
+        render_pdf(html * 2000, **arguments, limits=Limits(layout_seconds=0.2))
+    assert [d.format() for d in failure.value.diagnostics] == [
+        "b.yaml:1:1: error: laying out the PDF took longer than 0.2 s and was stopped\n"
+        "  hint: shorten the brief, or simplify its pictures"]
+    with pytest.raises(BriefError) as failure:
+        render_pdf(html * 20, **arguments, limits=Limits(pages=2))
+    assert [d.format() for d in failure.value.diagnostics] == [
+        "b.yaml:1:1: error: the brief takes 5 pages; a brief may take at most 2\n"
+        "  hint: split it into several briefs"]
+
+
+def test_long_titles_are_refused_and_cut_in_the_footer(workdir, run):
+    attack.long_title(workdir, 100_000)
+    assert run("check", "b.yaml") == (1, (
+        "b.yaml:1:8: error: `title` is 99,995 characters long; it may be at most 500\n"
+        "  hint: put what does not fit in a title into the summary\n"))
+    from brief.render import running, short_title
+
+    assert short_title("Title " * 100) == ("Title " * 13).strip() + "…"
+    assert running("Ab" * 100) == "Ab" * 40 + "…"
+    assert short_title("Fleeing North Korea: the refugees") == "Fleeing North Korea"
