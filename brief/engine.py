@@ -146,6 +146,11 @@ def start(count: int = 1) -> None:
         pid = os.fork()
     except OSError:
         return  # out of processes or file descriptors: lay out here instead
+    # The layout processes form a process group of their own, so that stop() ends every one
+    # of them (the first one's children too) at once, whatever signal ended the command.
+    # Set on both sides of the fork, so that it holds whichever runs first.
+    with _suppress_os_error():
+        os.setpgid(pid if pid else 0, 0)
     if pid == 0:
         for process in processes:
             process.job_writer.close()
@@ -185,10 +190,23 @@ def stop() -> None:
         if not (idle and used):
             import signal
 
-            os.kill(first, signal.SIGKILL)
+            try:
+                os.killpg(first, signal.SIGKILL)
+            except OSError:
+                os.kill(first, signal.SIGKILL)
         os.waitpid(first, 0)
     except OSError:
         pass  # already gone
+
+
+class _suppress_os_error:
+    """contextlib.suppress(OSError), without importing contextlib before the fork."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        return kind is not None and issubclass(kind, OSError)
 
 
 def render_pdf(**job):

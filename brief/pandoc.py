@@ -40,10 +40,7 @@ def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None 
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith("PANDOC")}
     try:
-        finished = subprocess.run(
-            command, input=stdin.encode("utf-8"), capture_output=True, cwd=cwd,
-            timeout=limits.pandoc_seconds, env=environment,
-        )
+        finished = _run(command, stdin.encode("utf-8"), cwd, environment, limits.pandoc_seconds)
     except FileNotFoundError:
         raise BriefError([error(at, "pandoc could not be started",
                                 "reinstall brief's dependencies")]) from None
@@ -60,6 +57,35 @@ def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None 
         raise BriefError([error(at, "pandoc failed: " + (message[-1][:300] if message else
                                                           f"exit code {finished.returncode}"))])
     return finished.stdout.decode("utf-8")
+
+
+_running: set[subprocess.Popen] = set()
+
+
+def _run(command: list[str], data: bytes, cwd: Path | None, environment: dict[str, str],
+         timeout: float) -> subprocess.CompletedProcess:
+    """subprocess.run, with the process known to stop_all() while it runs."""
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, cwd=cwd, env=environment) as process:
+        _running.add(process)
+        try:
+            output, errors = process.communicate(data, timeout=timeout)
+        except BaseException:  # the time limit, or a signal: pandoc goes too
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            _running.discard(process)
+    return subprocess.CompletedProcess(command, process.returncode, output, errors)
+
+
+def stop_all() -> None:
+    """End every pandoc still running (from a thread that an interrupted command left)."""
+    for process in list(_running):
+        try:
+            process.kill()
+        except OSError:
+            pass
 
 
 LOOP_HINT = ("look for entries that refer to each other (crossref, xdata), @string macros "
