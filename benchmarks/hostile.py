@@ -48,7 +48,11 @@ ATTACKS = {
 
 def measure(arguments: list[str], cwd: Path, seconds: float, gib: float
             ) -> tuple[str, str, int | None, str]:
-    """(time, peak memory, exit code, last line of output) of one run of the command."""
+    """(wall and CPU time, peak memory, exit code, first lines of output) of one run of the
+    command; CPU time counts the processes it waited for (layout processes, pandoc)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "brief", *arguments], cwd=cwd,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -64,8 +68,10 @@ def measure(arguments: list[str], cwd: Path, seconds: float, gib: float
         time.sleep(0.05)
     output = process.communicate()[0].decode("utf-8", "replace").strip().splitlines()
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     shown = "\n      ".join(line[:160] for line in output[:3])
-    return (f"{stopped}{elapsed:.1f} s", f"{stopped}{peak / 1024:.0f} MiB",
+    return (f"{stopped}{elapsed:.1f} s ({cpu:.1f} s CPU)", f"{stopped}{peak / 1024:.0f} MiB",
             None if stopped else process.returncode, shown)
 
 
@@ -83,7 +89,7 @@ def main() -> None:
             arguments = make(folder)
             took, memory, code, output = measure(arguments, folder, options.seconds,
                                                  options.gib)
-        print(f"{name:34} {took:>9} {memory:>10}  exit {code}\n      {output}", flush=True)
+        print(f"{name:34} {took:>22} {memory:>10}  exit {code}\n      {output}", flush=True)
 
 
 if __name__ == "__main__":

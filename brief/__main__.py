@@ -70,8 +70,8 @@ def _run(arguments: list[str]) -> int:
         from brief.cli import app
 
         app()  # always ends in SystemExit
-    except KeyboardInterrupt as stopped:
-        code = 143 if isinstance(stopped, Terminated) else 130
+    except KeyboardInterrupt:
+        code = 130
     except SystemExit as leaving:  # how Typer ends every command
         if leaving.code is None or isinstance(leaving.code, int):
             code = leaving.code or 0
@@ -82,7 +82,9 @@ def _run(arguments: list[str]) -> int:
         engine.stop()
         if "brief.pandoc" in sys.modules:  # a pandoc run by a thread the signal did not stop
             sys.modules["brief.pandoc"].stop_all()
-    if code in (130, 143):  # Ctrl-C (which Typer answers with 130 and not a word), or kill
+    if _signalled:  # through Typer, which answers every interruption with 130
+        code = 128 + _signalled
+    if code in (130, 128 + _signalled):  # Ctrl-C (which Typer ends without a word), or a kill
         sys.stderr.write("interrupted; no output was left half-written\n")
     return code
 
@@ -92,10 +94,15 @@ class Terminated(KeyboardInterrupt):
     files removed, layout processes and pandoc ended), instead of dying on the spot."""
 
 
+_signalled = 0  # the signal that stopped the command, for its exit code (128 + number)
+
+
 def _stop_on_signals() -> None:
     import signal
 
     def terminate(signum, frame):
+        global _signalled
+        _signalled = signum
         raise Terminated
 
     for name in ("SIGTERM", "SIGHUP"):
