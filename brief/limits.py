@@ -26,13 +26,16 @@ class Limits:
     yaml_values: int = 200_000  # counted with aliases (*name) expanded
     yaml_characters: int = 5 * MIB  # of text, with aliases expanded
     title_characters: int = 500
+    # citations, formatted by pandoc at a few milliseconds each: a minute at most
+    sources: int = 5_000
+    citations: int = 5_000
     # pictures and logos (checked before they are read or laid out)
     picture_bytes: int = 20 * MIB
     picture_pixels: int = 50_000_000  # 7,000 x 7,000
     svg_elements: int = 20_000  # drawn, with each <use> expanded
     # pandoc, which converts BibTeX and formats citations
     pandoc_memory_mib: int = 512
-    pandoc_seconds: int = 30
+    pandoc_seconds: int = 60
     # WeasyPrint's layout
     layout_seconds: int = 120
     layout_memory_mib: int = 2048

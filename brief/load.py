@@ -89,8 +89,11 @@ class SourceMap:
             return start
         in_text = self.found.get(("text", tuple(path), len(text), word))
         if in_text is None:
-            in_text = self.found[("text", tuple(path), len(text), word)] = [
-                match.start() for match in re.finditer(re.escape(word), text)]
+            in_text = self.found[("text", tuple(path), len(text), word)] = []
+            found = text.find(word)
+            while found >= 0:
+                in_text.append(found)
+                found = text.find(word, found + len(word))
         # As text.count(word, 0, offset): the occurrences that end before `offset`.
         occurrence = bisect.bisect_right(in_text, offset - len(word))
         lines = self._breaks(start.path, source)

@@ -199,3 +199,26 @@ def test_long_titles_are_refused_and_cut_in_the_footer(workdir, run):
     assert short_title("Title " * 100) == ("Title " * 13).strip() + "…"
     assert running("Ab" * 100) == "Ab" * 40 + "…"
     assert short_title("Fleeing North Korea: the refugees") == "Fleeing North Korea"
+
+
+def test_citations_and_sources_within_the_budget(workdir, run):
+    from brief.build import check
+
+    attack.many_citations(workdir, 5_001)
+    column = (workdir / "b.yaml").read_text("utf-8").splitlines()[8].index("[@a, p. 4998]") + 1
+    assert run("check", "b.yaml") == (1, (
+        f"b.yaml:9:{column + 1}: error: the brief has 5,003 citations; a brief may have at most "
+        "5,000 (this is number 5,001)\n  hint: split it into several briefs\n"))
+    sources = "".join(f"  - {{id: s{n}, type: report, title: R, issued: 2020}}\n"
+                      for n in range(5_001))
+    attack.write_brief(workdir, attack.brief_text(sources=attack.SOURCE_A + sources))
+    assert [d.format() for d in check(Path("b.yaml")).diagnostics if "at most" in d.message] == [
+        "b.yaml:5016:5: error: the brief has 5,002 sources; a brief may have at most 5,000\n"
+        "  hint: split it into several briefs"]
+
+
+def test_thousands_of_problems_are_summed_up_after_the_first_two_hundred(workdir, run):
+    attack.citation_backtracking(workdir, 300)
+    code, output = run("check", "b.yaml")
+    assert code == 1 and output.count("error: unknown source `b`") == 200
+    assert output.endswith("b.yaml: … and 100 more problems (100 errors); fix these first\n")
