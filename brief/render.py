@@ -147,7 +147,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     labels = labels_for(brief.language)
     page = {
         "size": PAPER_SIZES[paper],
-        "footer_left": running(brief.organisation.name),
+        "footer_left": running(brief.organisation.name, 40),
         "footer_title": short_title(brief.title),
         "for_print": for_print,
     }
@@ -225,7 +225,7 @@ def qr_code(url: str, brand: Brand | None) -> str:
 def short_title(title: str) -> str:
     """The title before its colon, for running footers."""
     main, colon, _ = title.partition(":")
-    return running(main.strip() if colon and main.strip() else title)
+    return running(main.strip() if colon and main.strip() else title, 50)
 
 
 def running(text: str, limit: int = 80) -> str:
