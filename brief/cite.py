@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
+from brief.limits import LIMITS, read_limited
 from brief.load import LoadedBrief, find_loop, resolve_inside
 from brief.markup import pandoc_source
 from brief.model import Brief, NodePath
@@ -157,8 +158,9 @@ def resolve_style(name: str, folder: Path, at: Location) -> Style:
 
 def _independent(path: Path, name: str, at: Location) -> Style:
     try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError) as failure:
+        root = ElementTree.fromstring(read_limited(path, name, at, "a style file",
+                                                   LIMITS.file_bytes))
+    except ElementTree.ParseError as failure:
         raise BriefError([error(at, f"`{name}` is not a readable CSL style: {failure}")]) \
             from None
     for link in root.iter(f"{CSL_NS}link"):

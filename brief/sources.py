@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from brief.diagnostics import BriefError, Location, error, location_at
+from brief.limits import LIMITS, read_limited
 from brief.load import LoadedBrief, bibtex_to_csl, display_path, load_brief
 from brief.markup import KEY
 
@@ -62,9 +63,10 @@ def read_references(path: Path) -> list[dict[str, Any]]:
         raise BriefError([error(at, f"cannot import `{path.name}`",
                                 "import .json (CSL-JSON, as Zotero exports it), .bib (BibTeX "
                                 "or BibLaTeX) or .ris files")])
+    data = read_limited(path, shown, at, "a file to import", LIMITS.file_bytes)
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as failure:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
         raise BriefError([error(at, f"cannot read {shown}: {failure}")]) from None
     if suffix == ".json":
         items = _csl_json(text, shown)

@@ -222,3 +222,15 @@ def test_thousands_of_problems_are_summed_up_after_the_first_two_hundred(workdir
     code, output = run("check", "b.yaml")
     assert code == 1 and output.count("error: unknown source `b`") == 200
     assert output.endswith("b.yaml: … and 100 more problems (100 errors); fix these first\n")
+
+
+def test_imports_and_styles_are_measured_before_they_are_read(workdir, run):
+    attack.sparse_file(workdir / "refs.json", 6 * 1024 ** 3)
+    attack.sparse_file(workdir / "big.csl", 6 * 1024 ** 3)
+    hint = "  hint: a file this large is almost certainly a mistake or a hostile file\n"
+    assert run("sources", "import", "refs.json") == (1, (
+        "refs.json:1:1: error: refs.json is 6,144 MiB; a file to import may be at most 5.0 MiB\n"
+        + hint))
+    attack.write_brief(workdir, attack.brief_text().replace("summary:", "style: big.csl\nsummary:"))
+    assert run("check", "b.yaml") == (1, (
+        "b.yaml:4:8: error: big.csl is 6,144 MiB; a style file may be at most 5.0 MiB\n" + hint))
