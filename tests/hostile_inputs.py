@@ -138,6 +138,16 @@ def citation_backtracking(folder: Path, repeats: int = 20_000) -> list[str]:
     return ["check", str(write_brief(folder, brief_text(body=f'      - text: "{text}"\n')))]
 
 
+def unclosed_bracket(folder: Path, repeats: int = 20_000) -> list[str]:
+    text = "[" + "a @b " * repeats
+    return ["check", str(write_brief(folder, brief_text(body=f'      - text: "{text}"\n')))]
+
+
+def backticks(folder: Path, repeats: int = 20_000) -> list[str]:
+    text = "` `` " * repeats
+    return ["check", str(write_brief(folder, brief_text(body=f'      - text: "{text}"\n')))]
+
+
 def long_title(folder: Path, characters: int = 100_000) -> list[str]:
     title = " ".join(["Title"] * (characters // 6))
     return ["build", str(write_brief(folder, brief_text(title=title)))]

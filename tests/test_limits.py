@@ -99,7 +99,8 @@ def test_a_named_pipe_is_not_read(workdir, run):
 
 
 @pytest.mark.parametrize("make", [attack.many_inline_sources, attack.many_citations,
-                                  attack.citation_backtracking])
+                                  attack.citation_backtracking, attack.unclosed_bracket,
+                                  attack.backticks])
 def test_many_citations_are_located_in_linear_time(workdir, run, make):
     """At 2,000 the quadratic versions took seconds; benchmarks/hostile.py runs 10x more."""
     make(workdir, 2_000)
