@@ -41,7 +41,7 @@ ATTACKS = {
     "30,000 citations": attack.many_citations,
     "[a @b  x 20,000": attack.citation_backtracking,
     "[ then a @b  x 20,000": attack.unclosed_bracket,
-    "` `` x 20,000": attack.backticks,
+    "20,000 backticks": attack.backticks,
     "100,000-character title": attack.long_title,
     "sparse 6 GB refs.json": attack.sparse_sources,
     "sparse 6 GB picture": attack.sparse_picture,

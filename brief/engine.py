@@ -80,7 +80,8 @@ def _serve(mine: LayoutProcess, others: list[LayoutProcess]) -> None:
     """A layout process's life: lay out each job it is sent until the command hangs up.
 
     The first one forks the others once WeasyPrint is loaded, and waits for them before it
-    ends. Ctrl-C at a terminal stops every one of them at once, with the command.
+    ends. They have a process group of their own, which the command ends when it is
+    interrupted (Ctrl-C, SIGTERM), however it is interrupted.
     """
     status = 0
     try:

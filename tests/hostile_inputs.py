@@ -144,7 +144,7 @@ def unclosed_bracket(folder: Path, repeats: int = 20_000) -> list[str]:
 
 
 def backticks(folder: Path, repeats: int = 20_000) -> list[str]:
-    text = "` `` " * repeats
+    text = "`" * repeats
     return ["check", str(write_brief(folder, brief_text(body=f'      - text: "{text}"\n')))]
 
 
