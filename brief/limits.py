@@ -35,9 +35,9 @@ class Limits:
     svg_elements: int = 20_000  # drawn, with each <use> expanded
     # pandoc, which converts BibTeX and formats citations
     pandoc_memory_mib: int = 512
-    pandoc_seconds: int = 60
+    pandoc_seconds: float = 60
     # WeasyPrint's layout
-    layout_seconds: int = 120
+    layout_seconds: float = 120
     layout_memory_mib: int = 2048
     pages: int = 400
 

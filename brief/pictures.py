@@ -43,7 +43,8 @@ def _within_budget(data: bytes, is_svg: bool, shown: str, at: Location, limits: 
     if drawn > limits.svg_elements:
         raise BriefError([error(
             at, f"{shown} draws {drawn:,} shapes once its references (<use>) are followed; "
-            f"a picture may draw at most {limits.svg_elements:,}", HINT)])
+            f"a picture may draw at most {limits.svg_elements:,}",
+            "simplify the drawing, or save a detailed one (a map, say) as a PNG")])
     # Pictures embedded in the drawing are held to the same budget.
     for image in root.iter("{http://www.w3.org/2000/svg}image"):
         href = next((image.get(name) for name in HREFS if image.get(name)), "")
