@@ -125,7 +125,7 @@ def generate(seed: int, layout: str = "brief", style: str = "chicago-note") -> s
             cited.add(sources[0]["id"])
         return writer.sentence(citation or f"[@{sources[0]['id']}]")
 
-    long_title = r.random() < 0.4
+    long_title = r.random() < 0.4 and layout == "brief"  # a handout's title is its headline
     title_words = r.randint(12, 22) if long_title else r.randint(3, 8)
     title = writer.words(title_words)
     if writer.language == "en":
@@ -181,7 +181,8 @@ def generate(seed: int, layout: str = "brief", style: str = "chicago-note") -> s
     brief["recommendations"] = [
         {"to": "The Government of " + r.choice(["India", "Myanmar", "Thailand"]) if
          writer.language == "en" else writer.words(3),
-         "actions": [writer.sentence(low=6, high=28) for _ in range(r.randint(1, most))]}
+         "actions": [writer.sentence(low=6, high=28 if layout == "brief" else 18)
+                     for _ in range(r.randint(1, most))]}
         for _ in range(groups)]
     if layout == "handout":
         brief["url"] = f"https://example.org/briefs/{seed}/" + "-".join(

@@ -9,7 +9,9 @@ start of a note's first line.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +76,7 @@ def _lines(chars: list[dict]) -> list[Line]:
     return sorted(lines, key=lambda line: line.top)
 
 
+@functools.cache
 def read_pages(path: Path, margins: tuple[float, float] = (TOP_MARGIN, BOTTOM_MARGIN)
                ) -> list[Page]:
     pages = []
@@ -161,10 +164,11 @@ def note_calls_and_numbers(pages: list[Page]) -> tuple[dict[int, int], dict[int,
             # A note's number starts its first line ("12."), at the right in right-to-left.
             visible = [c for c in line.chars if not c["text"].isspace()]
             for chars in (visible, visible[::-1]):
-                number = "".join(c["text"] for c in itertools.takewhile(
+                marker = re.match(r"\d+\.", "".join(c["text"] for c in itertools.takewhile(
                     lambda c: c["text"] in "0123456789." and c["size"] < 8.5
-                    and _close(c.get("non_stroking_color"), PRIMARY), chars)).strip(".")
-                if number.isdigit():
+                    and _close(c.get("non_stroking_color"), PRIMARY), chars)))
+                if marker:
+                    number = marker.group(0)[:-1]
                     printed.setdefault(int(number if chars is visible else number[::-1]),
                                        page.number)
                     break
