@@ -100,16 +100,20 @@ class LayoutJob(TypedDict):
     allow_network: bool
     variant: str | None
     max_pages: int | None
+    attachments: list[tuple[str, bytes, str]]  # (file name, content, description)
 
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
-               max_pages: int | None = None) -> tuple[bytes, list[Diagnostic]]:
+               max_pages: int | None = None,
+               attachments: list[tuple[str, bytes, str]] | None = None
+               ) -> tuple[bytes, list[Diagnostic]]:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
 
     The PDF is tagged (structure tree, language, title shown in the window) and declared
     PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
     Raises TooManyPages, writing nothing, when the layout needs more than `max_pages`.
+    `attachments` are embedded as the PDF's associated files (as PDF/A-3 allows).
     """
     at = Location(brief_file)
     try:
@@ -135,7 +139,9 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                 overflow = overflow_mm(document, max_pages)
             else:
                 overflow = None
-                pdf = document.write_pdf(**options)
+                pdf = document.write_pdf(
+                    finisher=_associate_files if attachments else None,
+                    attachments=[_attachment(*item) for item in attachments or ()], **options)
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
             if refused:
                 raise _refused(refused, at) from None
@@ -151,6 +157,42 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                             f"{printed}", "shorten the notes or the text around them")
                     for number, called, printed in misplaced]
     return pdf, diagnostics
+
+
+def _attachment(name: str, content: bytes, description: str):
+    """A file to embed, dated by SOURCE_DATE_EPOCH (or not at all), so builds stay identical."""
+    import datetime as dt
+
+    from weasyprint import Attachment
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    stamp = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, dt.timezone.utc)
+    return Attachment(string=content, name=name, description=description, created=stamp,
+                      modified=stamp, relationship="Supplement")
+
+
+def _associate_files(document, pdf) -> None:
+    """Make every embedded file an associated file of the document (ISO 32000-2, 14.13), as
+    WeasyPrint does itself only for PDF/A-3."""
+    import pydyf
+
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        # Without SOURCE_DATE_EPOCH a build carries no date (README): nor do its files.
+        for item in pdf.objects:
+            params = getattr(item, "extra", {}).get("Params") if isinstance(
+                getattr(item, "extra", None), dict) else None
+            if params is not None and getattr(item, "extra", {}).get("Type") == "/EmbeddedFile":
+                params.pop("CreationDate", None)
+                params.pop("ModDate", None)
+    if "AF" in pdf.catalog:  # PDF/A-3: WeasyPrint lists each file twice
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+        return
+    files = [item for item in pdf.objects
+             if isinstance(item, dict) and item.get("Type") == "/Filespec"]
+    for item in files:
+        item.setdefault("AFRelationship", "/Supplement")
+    if files:
+        pdf.catalog["AF"] = pydyf.Array(item.reference for item in files)
 
 
 def _refused(urls: list[str], at: Location) -> BriefError:
