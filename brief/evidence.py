@@ -36,6 +36,8 @@ MAX_COPY_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 3000
 MAX_PAGE_CHARS = 200_000
 MAX_SECONDS = 60.0
+MAX_MEMORY = 2 * 1024 ** 3  # of the process that reads a PDF
+GRACE_SECONDS = 5.0  # past MAX_SECONDS, before the process that reads a PDF is stopped
 # Parts of a quotation split by an ellipsis must stand this close together in the source.
 ELLIPSIS_GAP = 2000
 # A bracketed insertion stands for at most this many words of the source.
@@ -95,7 +97,7 @@ def read_copy(path: Path, shown: str, at: Location) -> Copy:
         return Copy(path, shown, tuple(record["pages"]), tuple(record["labels"]),
                     record["paged"])
     if kind == "pdf":
-        pages, labels = _pdf_pages(data, shown, at)
+        pages, labels = _in_own_process(_pdf_pages, data, shown, at)
         paged = True
     elif kind == "html":
         pages, labels, paged = [_html_text(_decode(data, shown, at))], [None], False
@@ -134,6 +136,67 @@ def _decode(data: bytes, shown: str, at: Location) -> str:
         except UnicodeDecodeError:
             continue
     raise BriefError([error(at, f"{shown} is not readable text", "save it as UTF-8")])
+
+
+def _in_own_process(read, data: bytes, shown: str, at: Location):
+    """`read(data, shown, at)` in a forked process with a memory limit, stopped when it runs
+    past the time limit: a hostile PDF can hang or bloat a page PDFium reads, and the limit
+    between pages would not stop that. Where processes cannot be forked, read here."""
+    import pickle
+    import select
+    import signal
+
+    if not hasattr(os, "fork"):
+        return read(data, shown, at)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the reading process: answer through the pipe, then leave at once
+        code = 0
+        try:
+            os.close(reader)
+            with contextlib.suppress(ImportError, ValueError, OSError):
+                import resource
+
+                resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY, MAX_MEMORY))
+            try:
+                answer = (True, read(data, shown, at))
+            except BriefError as failure:
+                answer = (False, failure.diagnostics)
+            except MemoryError:
+                answer = (False, [error(at, f"reading {shown} needed more than "
+                                        f"{MAX_MEMORY // 1024 ** 3} GiB of memory",
+                                        "the file may be damaged or hostile; use another copy")])
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(answer, pipe)
+        except BaseException:  # noqa: BLE001 - nothing may escape into the caller's code
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(writer)
+    chunks, deadline = [], time.monotonic() + MAX_SECONDS + GRACE_SECONDS
+    with os.fdopen(reader, "rb") as pipe:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise BriefError([error(at, f"reading {shown} took more than "
+                                        f"{MAX_SECONDS:.0f} seconds",
+                                        "the file may be damaged or hostile; use another copy")])
+            chunk = os.read(pipe.fileno(), 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(pid, 0)
+    try:
+        succeeded, answer = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - the process died without an answer
+        raise BriefError([error(at, f"{shown} could not be read: the process reading it "
+                                "stopped", "the file may be damaged or hostile; use another "
+                                "copy")]) from None
+    if not succeeded:
+        raise BriefError(answer)
+    return answer
 
 
 def _pdf_pages(data: bytes, shown: str, at: Location) -> tuple[list[str], list[str | None]]:

@@ -358,6 +358,25 @@ def test_page_and_time_limits(pdfs, workdir, run, monkeypatch, fresh_cache):
         "stopped at page 1 of 6\n")
 
 
+def test_a_pdf_that_hangs_or_kills_its_reader_is_stopped(pdfs, workdir, run, monkeypatch,
+                                                         fresh_cache):
+    import time
+
+    copy_in(workdir, pdfs["plain"])
+    write_brief(workdir, quote(QUOTE_P12))
+    monkeypatch.setattr(evidence, "_pdf_pages", lambda *args: time.sleep(600))
+    monkeypatch.setattr(evidence, "MAX_SECONDS", 1.0)
+    monkeypatch.setattr(evidence, "GRACE_SECONDS", 0.0)
+    assert verify(run, workdir)[1].startswith(
+        "brief.yaml:18:11: error: reading sources/report.pdf took more than 1 seconds\n"
+        "  hint: the file may be damaged or hostile; use another copy\n")
+    monkeypatch.setattr(evidence, "_pdf_pages", lambda *args: os._exit(3))
+    assert verify(run, workdir)[1].startswith(
+        "brief.yaml:18:11: error: sources/report.pdf could not be read: the process reading it "
+        "stopped\n"
+        "  hint: the file may be damaged or hostile; use another copy\n")
+
+
 def test_extracted_text_is_cached_by_content(pdfs, workdir, run, monkeypatch, fresh_cache):
     copy_in(workdir, pdfs["labelled"])
     write_brief(workdir, quote(QUOTE_P12))
@@ -366,7 +385,7 @@ def test_extracted_text_is_cached_by_content(pdfs, workdir, run, monkeypatch, fr
     def no_reading(*args):
         raise AssertionError("the copy was read again")
 
-    monkeypatch.setattr(evidence, "_pdf_pages", no_reading)
+    monkeypatch.setattr(evidence, "_in_own_process", no_reading)
     assert verify(run, workdir)[0] == 0
     copy_in(workdir, pdfs["plain"])  # new content: read again
     with pytest.raises(AssertionError, match="read again"):
