@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
-from brief.load import LoadedBrief, display_path, resolve_inside
+from brief.load import LoadedBrief, resolve_inside
 from brief.markup import ITEM_RE, NARRATIVE_RE, find_citations, plain_text
 from brief.model import Claim, NodePath, Quote
 
@@ -595,13 +595,13 @@ def _pages_region(document: Document, pages: Pages) -> tuple[int, int] | None:
             document.starts[after] if after < len(document.starts) else len(document.text))
 
 
-def closest_passage(parts: list[str], document: Document) -> tuple[int, int, int]:
-    """Where the source comes closest to the quotation: (start, end, score out of 100)."""
+def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
+    """Where the source comes closest to the quotation: its start and end in the text."""
     from rapidfuzz import fuzz
 
     needle = " ".join(parts)
     if not document.matching or not needle:
-        return 0, 0, 0
+        return 0, 0
     alignment = fuzz.partial_ratio_alignment(needle, document.matching)
     start, end = alignment.dest_start, alignment.dest_end
     # Widen to whole words.
@@ -609,7 +609,7 @@ def closest_passage(parts: list[str], document: Document) -> tuple[int, int, int
         start -= 1
     while end < len(document.text) and not document.text[end].isspace():
         end += 1
-    return start, end, round(alignment.score)
+    return start, end
 
 
 def marked_differences(parts: list[str], passage: str, passage_matching: str) -> tuple[str, str]:
@@ -754,7 +754,7 @@ def _check_one(path, key, words, locator, document: Document, at: Location,
         matches = find_matches(parts, document)
     base = dict(path=path, source=key, excerpt=words, locator=locator, copy=shown)
     if not matches:
-        start, end, _ = closest_passage(parts, document)
+        start, end = closest_passage(parts, document)
         passage = document.text[start:end]
         page = document.printed[document.page_at(start)] if passage else None
         marked, instead = marked_differences(parts, passage, document.matching[start:end])
@@ -807,5 +807,3 @@ def copy_files(loaded: LoadedBrief) -> list[Path]:
     """The copies a brief names, for the up-to-date check of its outputs."""
     return [loaded.folder / source.file for source in loaded.brief.sources if source.file]
 
-
-__all__ = ["Check", "Evidence", "check_evidence", "copy_files", "display_path"]
