@@ -11,6 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from brief import evidence
@@ -420,3 +422,56 @@ def test_running_heads_and_folios_are_not_text():
     pages = [f"A/HRC/25/63\n{body}\n{number}" for number, body in
              enumerate(["first words", "then more", "and the end"], 1)]
     assert evidence.without_page_furniture(pages) == ["first words", "then more", "and the end"]
+
+
+# --- generated copies and quotations -----------------------------------------------------------
+
+WORDS = ("refugee", "border", "non-refoulement", "State's", "“protection”", "return", "law",
+         "of", "the", "and", "forty", "1986", "—", "women", "children", "camp", "ﬁnal", "ofﬁce")
+
+
+def _document(pages: list[str]):
+    from brief.evidence import Copy, fold_for_display, prepare
+
+    class Source:
+        model_extra: dict = {}
+        first_page = None
+
+    copy = Copy(Path("copy.txt"), "copy.txt", tuple(fold_for_display(p) for p in pages),
+                (None,) * len(pages), True)
+    return prepare(copy, Source())
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=30, max_size=80), min_size=1,
+                max_size=4), st.data())
+def test_any_passage_of_a_copy_is_found_on_its_page_and_a_changed_word_is_not(pages, data):
+    """Quote a random run of words from a generated copy, as the copy's lines break it: it is
+    found where it stands; with one word changed, it is found nowhere."""
+    from brief.evidence import find_matches, quotation_parts
+
+    # Lines of seven words, as a PDF breaks them; some words hyphenated at the line end.
+    texts = []
+    for words in pages:
+        lines = [" ".join(words[i:i + 7]) for i in range(0, len(words), 7)]
+        texts.append("\n".join(line[:-3] + "-\n" + line[-3:] if len(line) > 20
+                               and line[-4].isalpha() and line[-3:].isalpha() and
+                               data.draw(st.booleans()) else line for line in lines))
+    document = _document(texts)
+    page = data.draw(st.integers(0, len(pages) - 1))
+    words = pages[page]
+    start = data.draw(st.integers(0, len(words) - 6))
+    length = data.draw(st.integers(5, min(25, len(words) - start)))
+    quoted = words[start:start + length]
+    if quoted[0] == "—":
+        quoted = quoted[1:]
+    assume(len(quoted) >= 4)
+    typed = " ".join(quoted).replace("ﬁ", "fi").replace("“", '"').replace("”", '"')
+    matches = find_matches(quotation_parts(typed), document)
+    assert matches, typed
+    assert any(document.page_at(match.start) == page for match in matches)
+    position = data.draw(st.integers(0, len(quoted) - 1))
+    assume(quoted[position] not in ("—",))
+    changed = list(quoted)
+    changed[position] = "misquoted"
+    assert not find_matches(quotation_parts(" ".join(changed)), document), changed
