@@ -657,6 +657,7 @@ class Check:
     status: Status
     copy: str | None = None  # the copy as written in `file:`
     page: str | None = None  # printed page where the words were found (or come closest)
+    last_page: str | None = None  # the page they end on, when they run on to another
     page_index: int | None = None  # 1-based page of the file, for PDF fragment links
     passage: str | None = None  # the words as the copy has them
     prefix: str = ""
@@ -774,6 +775,7 @@ def _check_one(path, key, words, locator, document: Document, at: Location,
     first, last = on_pages(chosen)
     page_label = document.printed[first]
     check = Check(**base, status="verified", page=page_label, page_index=first + 1,
+                  last_page=document.printed[last] if last != first else None,
                   passage=document.text[chosen.start:chosen.end],
                   prefix=document.text[max(0, chosen.start - CONTEXT_CHARS):chosen.start],
                   suffix=document.text[chosen.end:chosen.end + CONTEXT_CHARS])

@@ -38,12 +38,17 @@ class Row:
 
     @property
     def evidence(self) -> str:
-        """The status in words: `verified p. 401`, `on another page (p. 12)`, `no excerpt`."""
+        """The status in words: `verified p. 401`, `verified pp. 10–11`, `on another page
+    (p. 12)`, `no excerpt`."""
         check = self.check
+        pages = None
+        if check and check.page:
+            pages = (f"pp. {check.page}\u2013{check.last_page}" if check.last_page
+                     else f"p. {check.page}")
         if self.status == "verified":
-            return f"verified p. {check.page}" if check and check.page else "verified"
-        if self.status == "other page" and check and check.page:
-            return f"on another page (p. {check.page})"
+            return f"verified {pages}" if pages else "verified"
+        if self.status == "other page" and pages:
+            return f"on another page ({pages})"
         return STATUS_WORDS[self.status]
 
 
