@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported where used: `brief check` and up-to-date builds ne
     from brief.brand import Brand
     from brief.cite import Citations
     from brief.engine import LayoutProcess
+    from brief.evidence import Evidence
     from brief.load import LoadedBrief
     from brief.pdf import LayoutJob
 
@@ -42,12 +43,15 @@ class BuildOptions:
     brand: Path | None = None  # None: the brief's own `brand`
     pdf_variant: str | None = None  # None: tagged PDF/UA-1; else a PDF/A variant
     for_print: bool = False  # bleed and crop marks for a print shop
+    require_evidence: bool = False  # every quotation must be checked against a copy
+    ledger: bool = False  # an Evidence appendix, and the JSON ledger attached to the PDF
 
     def fingerprint(self) -> str:
         """The options (and environment) that change the output, for the up-to-date check."""
         return repr((os.environ.get("SOURCE_DATE_EPOCH"), self.format, self.layout, self.paper,
                      self.style, self.strict, self.allow_network,
-                     self.brand and str(self.brand.resolve()), self.pdf_variant, self.for_print))
+                     self.brand and str(self.brand.resolve()), self.pdf_variant, self.for_print,
+                     self.require_evidence, self.ledger))
 
 
 @dataclass
@@ -88,15 +92,19 @@ def _brand(loaded, override: Path | None):
 
 
 def check(path: Path, strict: bool = False, style: str | None = None,
-          allow_network: bool = False, brand: Path | None = None) -> BuildResult:
-    """Load and lint a brief without rendering anything."""
+          allow_network: bool = False, brand: Path | None = None,
+          require_evidence: bool = False) -> BuildResult:
+    """Load and lint a brief without rendering anything; quotations are checked against the
+    copies of their sources."""
     from brief.cite import resolve_style
+    from brief.evidence import check_evidence
     from brief.load import load_brief
 
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
         result.diagnostics = _lint(loaded, allow_network)
+        result.diagnostics += check_evidence(loaded, require_evidence).diagnostics
         result.diagnostics += _brand(loaded, brand)[1]
         resolve_style(style or loaded.brief.style, loaded.folder,
                       loaded.where.value(("style",)))
@@ -104,6 +112,24 @@ def check(path: Path, strict: bool = False, style: str | None = None,
         result.diagnostics += failure.diagnostics + _checks_of_partial(failure, allow_network)
     result.diagnostics = sort_diagnostics(_strictly(result.diagnostics, strict))
     return result
+
+
+def verify(path: Path, require_evidence: bool = False, strict: bool = False):
+    """Check a brief's quotations and excerpts against its copies: the result, the loaded
+    brief and the ledger's rows (both None when the brief cannot be loaded)."""
+    from brief.evidence import check_evidence
+    from brief.ledger import ledger_rows
+    from brief.load import load_brief
+
+    result = BuildResult(path)
+    try:
+        loaded = load_brief(path)
+    except BriefError as failure:
+        result.diagnostics = failure.diagnostics
+        return result, None, None
+    evidence = check_evidence(loaded, require_evidence)
+    result.diagnostics = sort_diagnostics(_strictly(evidence.diagnostics, strict))
+    return result, loaded, ledger_rows(loaded, evidence)
 
 
 def _checks_of_partial(failure: BriefError, allow_network: bool) -> list[Diagnostic]:
@@ -147,6 +173,7 @@ class _Prepared:
     brand: Brand | None
     html: str
     layout_job: LayoutJob | None  # None for HTML output
+    evidence: Evidence
 
 
 def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
@@ -154,6 +181,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     from concurrent.futures import ThreadPoolExecutor
 
     from brief.cite import format_citations
+    from brief.evidence import check_evidence
     from brief.load import load_brief
     from brief.pdf import LayoutJob
     from brief.render import preload, render_html
@@ -162,7 +190,11 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
-        result.diagnostics = _strictly(_lint(loaded, options.allow_network), options.strict)
+        result.diagnostics = _lint(loaded, options.allow_network)
+        evidence = check_evidence(loaded, options.require_evidence)
+        result.diagnostics = _strictly(result.diagnostics + evidence.diagnostics, options.strict)
+        if options.ledger and result.ok:
+            result.diagnostics += _ledger_problems(loaded, options)
         if result.ok:
             brand, brand_warnings = _brand(loaded, options.brand)
             result.diagnostics += _strictly(brand_warnings, options.strict)
@@ -183,8 +215,16 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
                 raise
         _refuse_overwriting_an_input(options.output or default_output(path, options),
                                      _inputs(loaded, citations.style.files, brand), loaded)
+        ledger = appendix = None
+        if options.ledger:
+            from brief.ledger import ledger_rows
+            from brief.render import evidence_appendix
+
+            ledger = ledger_rows(loaded, evidence)
+            appendix = evidence_appendix(loaded.brief, ledger, options.format == "pdf")
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
-                           for_print=options.for_print, lede=layout == "handout")
+                           for_print=options.for_print, lede=layout == "handout",
+                           ledger=appendix)
         # A handout tries with its summary first, and without it when that takes two pages.
         shorter = render_html(loaded, citations, paper=options.paper, layout=layout,
                               brand=brand, for_print=options.for_print) \
@@ -202,8 +242,32 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         brief_file=loaded.where.brief_file, allow_network=options.allow_network,
         variant=options.pdf_variant, max_pages=1 if layout == "handout" else None,
         shorter_html=shorter, fill_page=layout == "handout",
-        summary_at=loaded.where.value(("summary",)) if layout == "brief" else None)
-    return _Prepared(result, options, loaded, citations, brand, html, layout_job)
+        summary_at=loaded.where.value(("summary",)) if layout == "brief" else None,
+        attachments=_ledger_attachment(loaded, ledger) if ledger is not None else [])
+    return _Prepared(result, options, loaded, citations, brand, html, layout_job, evidence)
+
+
+def _ledger_problems(loaded, options: BuildOptions) -> list[Diagnostic]:
+    """--ledger needs a layout with room for an appendix, and a PDF that may carry files."""
+    at = Location(loaded.where.brief_file)
+    if (options.layout or loaded.brief.layout) == "handout":
+        return [error(at, "a handout has no room for the Evidence appendix",
+                      "build the full brief with --ledger, or the handout without it")]
+    variant = options.pdf_variant or ""
+    if options.format == "pdf" and variant.startswith(("pdf/a-1", "pdf/a-2")):
+        return [error(at, f"{variant.upper()} cannot carry the JSON ledger as an attached "
+                      "file", "use --pdf-variant pdf/a-3u, which allows "
+                      "associated files, or build without --ledger")]
+    return []
+
+
+def _ledger_attachment(loaded, ledger) -> list[tuple[str, bytes, str]]:
+    """The JSON ledger, as a file attached to the PDF: (name, bytes, description)."""
+    from brief.ledger import ledger_json
+
+    return [("evidence-ledger.json", ledger_json(loaded, ledger).encode("utf-8"),
+             "Evidence ledger: every citing passage and the words in its sources that support "
+             "it (W3C Web Annotation collection)")]
 
 
 def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnostic]]]
@@ -260,6 +324,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
 def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
     """Every file a build of this brief read, for the up-to-date check."""
     from brief.check import is_web_address
+    from brief.evidence import copy_files
     from brief.markup import find_images
 
     pictures = [image.source for path, text in loaded.brief.markdown_fields()
@@ -268,7 +333,8 @@ def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
         pictures.append(loaded.brief.organisation.logo)
     brand_files = [brand.path, *([brand.logo.path] if brand.logo else [])] if brand else []
     return [loaded.path, *loaded.source_files, *style_files, *brand_files,
-            *(loaded.folder / p for p in pictures if not is_web_address(p))]
+            *(loaded.folder / p for p in pictures if not is_web_address(p)),
+            *copy_files(loaded)]
 
 
 def _refuse_overwriting_an_input(output: Path, inputs: list[Path], loaded) -> None:

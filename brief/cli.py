@@ -48,6 +48,11 @@ AllowNetwork = Annotated[bool, typer.Option(
 Brand = Annotated[Optional[Path], typer.Option(
     "--brand", help="A brand file (Quarto brand.yml format): colours, logo, faces. Overrides "
     "the brief's `brand`.", exists=True, dir_okay=False, readable=True, show_default=False)]
+RequireEvidence = Annotated[bool, typer.Option(
+    "--require-evidence", help="Make every quotation and evidence excerpt whose source has no "
+    "local copy (`file:`) an error.")]
+
+
 def _style(name: str | None) -> str | None:
     """An unknown style named on the command line is a usage error (exit 2), not the brief's."""
     if name is None or name.endswith(".csl"):
@@ -121,6 +126,10 @@ def build(
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even when an output is up to date.")] = False,
     allow_network: AllowNetwork = False,
+    require_evidence: RequireEvidence = False,
+    ledger: Annotated[bool, typer.Option(
+        "--ledger", help="Add an Evidence appendix listing every citation and its evidence, "
+        "and attach the ledger as JSON to the PDF.")] = False,
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
     from brief.build import BuildOptions, clashing_outputs, find_briefs
@@ -149,7 +158,8 @@ def build(
         return BuildOptions(format=format.value, layout=layout.value if layout else None,
                             paper=paper.value, style=style, strict=strict, output=target,
                             force=force, allow_network=allow_network, brand=brand,
-                            pdf_variant=pdf_variant, for_print=for_print)
+                            pdf_variant=pdf_variant, for_print=for_print,
+                            require_evidence=require_evidence, ledger=ledger)
 
     if clashes := clashing_outputs(paths, options_for):
         raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
@@ -160,12 +170,46 @@ def build(
 
 @app.command()
 def check(briefs: Briefs, style: Style = None, brand: Brand = None, strict: Strict = False,
-          allow_network: AllowNetwork = False) -> None:
+          allow_network: AllowNetwork = False, require_evidence: RequireEvidence = False) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""
     from brief.console import check_all
 
     raise typer.Exit(check_all(briefs, strict=strict, style=style, allow_network=allow_network,
-                               brand=brand))
+                               brand=brand, require_evidence=require_evidence))
+
+
+@app.command()
+def verify(briefs: Briefs, require_evidence: RequireEvidence = False,
+           strict: Strict = False) -> None:
+    """Check quotations and evidence excerpts against the local copies of their sources.
+    Exit 1 if any is misquoted, on another page, or (with --require-evidence) unchecked."""
+    from brief.console import verify_all
+
+    raise typer.Exit(verify_all(briefs, require_evidence=require_evidence, strict=strict))
+
+
+class LedgerFormat(str, Enum):
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def ledger(
+    brief: Annotated[Path, typer.Argument(
+        help="The brief whose evidence to list.", exists=True, dir_okay=False, readable=True,
+        metavar="BRIEF.yaml", show_default=False)],
+    format: Annotated[LedgerFormat, typer.Option(
+        "--format", help="md (a table), csv, or json (a W3C Web Annotation collection).")
+    ] = LedgerFormat.md,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Write to this file instead of printing.",
+        show_default=False)] = None,
+) -> None:
+    """List every passage that cites, each source and pinpoint, and its evidence status."""
+    from brief.console import write_ledger
+
+    raise typer.Exit(write_ledger(brief, format.value, output))
 
 
 @app.command()

@@ -52,6 +52,48 @@ def check_all(paths: list[Path], **options) -> int:
     return 1 if failed else 0
 
 
+def verify_all(paths: list[Path], require_evidence: bool = False,
+               strict: bool = False) -> int:
+    """Check each brief's quotations against its copies; say how many were verified."""
+    from brief.build import verify
+
+    failed = False
+    for path in paths:
+        result, _, rows = verify(path, require_evidence=require_evidence, strict=strict)
+        print_diagnostics(result)
+        failed |= not result.ok
+        if rows is not None:
+            from brief.ledger import summary
+            from brief.load import display_path
+
+            sys.stderr.write(f"{display_path(path)}: {summary(rows) or 'nothing cites'}\n")
+    return 1 if failed else 0
+
+
+def write_ledger(path: Path, format: str, output: Path | None) -> int:
+    """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read."""
+    from brief.build import verify
+    from brief.ledger import FORMATS
+    from brief.load import display_path
+    from brief.pdf import write_atomically
+
+    result, loaded, rows = verify(path)
+    print_diagnostics(result)
+    if rows is None:
+        return 1
+    text = FORMATS[format](loaded, rows)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomically(text.encode("utf-8"), output)
+    except OSError as failure:
+        sys.stderr.write(f"{display_path(output)}: error: cannot write: {failure.strerror}\n")
+        return 1
+    sys.stderr.write(f"wrote {display_path(output)}\n")
+    return 0
+
+
 def build_all(paths: list[Path], options_for: Callable[[Path], BuildOptions],
               jobs: int = 1) -> int:
     """Build the briefs, say what became of each; exit code 1 if any failed."""

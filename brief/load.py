@@ -498,10 +498,13 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
             Location(shown), "no BibTeX entries could be read from this file",
             "check that each entry looks like @article{key, title = {...}, ...}",
         )])
+    copies = bibtex_files(text)
     for item in items:
         # pandoc maps @misc to an empty type; CSL's nearest is "document".
         if not item.get("type"):
             item["type"] = "document"
+        if item.get("id") in copies:  # pandoc drops `file`; brief keeps it as the local copy
+            item["file"] = copies[item["id"]]
     return items
 
 
@@ -551,6 +554,34 @@ def find_loop(graph: dict[str, list[str]]) -> list[str] | None:
                 path.append(child)
                 on_path.add(child)
     return None
+
+BIBTEX_ENTRY = re.compile(r"@\w+\s*[{(]\s*([^\s,]+)\s*,")
+BIBTEX_FILE = re.compile(r"(?<![\w-])file\s*=\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|\"([^\"]*)\")",
+                         re.I)
+COPY_SUFFIXES = (".pdf", ".html", ".htm", ".xhtml", ".txt", ".md")
+
+
+def bibtex_files(text: str) -> dict[str, str]:
+    """The `file = {…}` of each BibTeX entry, as Zotero and JabRef write it
+    (`Description:path:type`, several joined by `;`): the first readable copy's path."""
+    entries = list(BIBTEX_ENTRY.finditer(text))
+    found = {}
+    for index, entry in enumerate(entries):
+        end = entries[index + 1].start() if index + 1 < len(entries) else len(text)
+        field_match = BIBTEX_FILE.search(text, entry.end(), end)
+        if not field_match:
+            continue
+        paths = []
+        for written in re.split(r"(?<!\\);", field_match.group(1) or field_match.group(2) or ""):
+            parts = re.split(r"(?<!\\):", written.strip())
+            path = parts[1] if len(parts) >= 3 else written.strip()
+            path = path.replace("\\:", ":").replace("\\;", ";").replace("\\\\", "\\").strip()
+            if path:
+                paths.append(path)
+        readable = [path for path in paths if path.lower().endswith(COPY_SUFFIXES)]
+        if readable or paths:
+            found[entry.group(1)] = (readable or paths)[0]
+    return found
 
 
 def _bibtex_entry_location(text: str, shown: str, key: str) -> Location:

@@ -195,6 +195,18 @@ class Author(Strict):
 class Claim(Strict):
     claim: Markdown
     id: str | None = None
+    evidence: dict[str, Markdown] | None = Field(
+        None, description="for a cited source id, the words in it that support the claim; "
+        "checked against the source's copy like a quotation")
+
+    @field_validator("evidence")
+    @classmethod
+    def _source_ids(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for key in value or {}:
+            if not re.fullmatch(CITATION_KEY, key):
+                raise PydanticCustomError("source_id", "`{value}` is not a source id",
+                                          {"value": key})
+        return value
 
 
 class Quote(Strict):
@@ -269,6 +281,13 @@ class SourceBase(BaseModel):
     id: str = Field(min_length=1, description="the key that citations use: [@id]")
     type: Literal[CSL_TYPES] = Field(description="the CSL item type")  # type: ignore[valid-type]
 
+    file: str | None = Field(None, min_length=1, description="a local copy of the source in "
+                             "the brief's folder (PDF with a text layer, HTML or text), against "
+                             "which quotations are checked")
+    first_page: int | None = Field(None, alias="first-page", ge=0, description="the printed "
+                                   "number of the copy's first page, when the PDF has no page "
+                                   "labels")
+
     @field_validator("type", mode="before")
     @classmethod
     def _known_type(cls, value: Any) -> Any:
@@ -286,8 +305,13 @@ class SourceBase(BaseModel):
         return {
             key: str(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
             else value
-            for key, value in self.model_dump(by_alias=True, exclude_none=True).items()
+            for key, value in self.model_dump(by_alias=True, exclude_none=True,
+                                              exclude=BRIEF_SOURCE_FIELDS).items()
         }
+
+
+# Keys of a source that are brief's own, not CSL: they never reach the citation processor.
+BRIEF_SOURCE_FIELDS = {"file", "first_page"}
 
 
 CslDate = Annotated[dict[str, Any], BeforeValidator(

@@ -107,13 +107,15 @@ class LayoutJob(TypedDict):
     shorter_html: str | None
     fill_page: bool
     summary_at: Location | None
+    attachments: list[tuple[str, bytes, str]]  # (file name, content, description)
 
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
                max_pages: int | None = None, shorter_html: str | None = None,
                fill_page: bool = False, summary_at: Location | None = None,
-               limits: Limits = LIMITS
+               limits: Limits = LIMITS,
+               attachments: list[tuple[str, bytes, str]] | None = None
                ) -> tuple[bytes, list[Diagnostic]]:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
 
@@ -124,7 +126,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     written. `fill_page` lays a one-page document out again with the CSS property `--fill`
     set to the height its page has left over, for the layout to share out. With `summary_at`,
     key messages pushed off page 1 are a warning there, saying how many lines too long the
-    summary is. The budget's time and page limits are located errors.
+    summary is. The budget's time and page limits are located errors. `attachments` are
+    embedded as the PDF's associated files (as PDF/A-3 allows).
     """
     at = Location(brief_file)
     try:
@@ -166,7 +169,10 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                     overflow = overflow_mm(document, max_pages)
                 else:
                     overflow = None
-                    pdf = document.write_pdf(**options)
+                    pdf = document.write_pdf(
+                        finisher=_associate_files if attachments else None,
+                        attachments=[_attachment(*item) for item in attachments or ()],
+                        **options)
         except LayoutTimeout:
             raise BriefError([error(
                 at, f"laying out the PDF took longer than {limits.layout_seconds} s and was "
@@ -269,6 +275,41 @@ def limit_memory(limits: Limits = LIMITS) -> None:
                            (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
     except (ImportError, ValueError, OSError):
         pass  # not on this system: the time and page limits still hold
+
+
+def _attachment(name: str, content: bytes, description: str):
+    """A file to embed, dated by SOURCE_DATE_EPOCH (or not at all), so builds stay identical."""
+    import datetime as dt
+
+    from weasyprint import Attachment
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    stamp = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, dt.timezone.utc)
+    return Attachment(string=content, name=name, description=description, created=stamp,
+                      modified=stamp, relationship="Supplement")
+
+
+def _associate_files(document, pdf) -> None:
+    """Make every embedded file an associated file of the document (ISO 32000-2, 14.13), as
+    WeasyPrint does itself only for PDF/A-3."""
+    import pydyf
+
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        # Without SOURCE_DATE_EPOCH a build carries no date (README): nor do its files.
+        for item in pdf.objects:
+            extra = getattr(item, "extra", None)
+            if isinstance(extra, dict) and extra.get("Type") == "/EmbeddedFile":
+                extra.get("Params", {}).pop("CreationDate", None)
+                extra.get("Params", {}).pop("ModDate", None)
+    if "AF" in pdf.catalog:  # PDF/A-3: WeasyPrint lists each file twice
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+        return
+    files = [item for item in pdf.objects
+             if isinstance(item, dict) and item.get("Type") == "/Filespec"]
+    for item in files:
+        item.setdefault("AFRelationship", "/Supplement")
+    if files:
+        pdf.catalog["AF"] = pydyf.Array(item.reference for item in files)
 
 
 def _descendants(box):

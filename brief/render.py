@@ -104,10 +104,12 @@ class Rendered:
 
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
-                for_print: bool = False, lede: bool = False) -> str:
+                for_print: bool = False, lede: bool = False,
+                ledger: dict[str, Any] | None = None) -> str:
     """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
 
-    `lede` puts the summary under the title of a handout that has key messages too.
+    `lede` puts the summary under the title of a handout that has key messages too; `ledger`
+    (from evidence_appendix) adds the Evidence appendix.
     """
     brief = loaded.brief
     env = environment()
@@ -194,6 +196,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "metadata": metadata(loaded),
         "css": Markup(_stylesheet(layout)),
         "lede": lede,
+        "ledger": ledger,  # the Evidence appendix: evidence_appendix()
     }
     return breakable_urls(env.get_template(f"{layout}/{layout}.html").render(context))
 
@@ -224,6 +227,41 @@ def breakable_urls(html: str) -> str:
             "<wbr>", url.group(0)) + "</span>", match.group(2))
 
     return head + body_tag + TEXT_RE.sub(in_text, body) if body_tag else html
+
+
+def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
+    """The ledger's rows as the Evidence appendix prints them (see brief.ledger); `attached`
+    when the JSON ledger goes into the PDF too."""
+    from brief.ledger import summary
+
+    sources = {source.id: source for source in brief.sources}
+    passages: list[dict[str, Any]] = []
+    for row in rows:  # one entry for each passage, with each source it cites
+        if not passages or passages[-1]["at"] != (row.location, row.text):
+            passages.append({"at": (row.location, row.text), "line": row.location.line,
+                             "kind": row.kind, "text": shortened(row.text, 24), "cites": []})
+        passages[-1]["cites"].append({
+            "source": source_label(sources.get(row.source), row.source),
+            "pinpoint": row.pinpoint, "status": row.status, "evidence": row.evidence,
+            "passage": shortened(row.check.passage, 18) if row.check and row.check.passage
+            and row.status in ("verified", "other page") else None})
+    return {"summary": summary(rows), "attached": attached, "passages": passages}
+
+
+def shortened(text: str, words: int) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def source_label(source, key: str) -> str:
+    """Author and short title, as a fact-checker names a source: `Song, Twenty Years'…`."""
+    if source is None:
+        return key
+    names = source.author or source.editor or []
+    name = names[0].get("family") or names[0].get("literal") if names else None
+    extra = source.model_extra or {}
+    title = extra.get("title-short") or str(extra.get("title") or key).split(":")[0]
+    return f"{name}, {title}" if name else str(title)
 
 
 def _stylesheet(layout: str) -> str:

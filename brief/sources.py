@@ -46,6 +46,7 @@ KEY_ORDER = (
     "id", "type", "author", "editor", "title", "title-short", "container-title",
     "collection-title", "edition", "volume", "issue", "page", "number", "genre", "publisher",
     "publisher-place", "event-place", "issued", "accessed", "DOI", "ISBN", "ISSN", "URL",
+    "file",
 )
 NAME_KEYS = ("author", "editor", "translator", "container-author", "collection-editor")
 NUMBER_KEYS = ("volume", "issue", "edition")
@@ -282,6 +283,7 @@ def append_sources(brief_path: Path, items: list[dict[str, Any]], origin: str) -
                for item in items if item["id"] in existing]
     if clashes:
         raise BriefError(clashes)
+    items = [_copy_beside(item, loaded.folder) for item in items]
     text = loaded.where.texts[loaded.where.brief_file]
     tree = YAML(typ="rt", pure=True).load(text)
     key_line, key_column = tree.lc.key("sources")
@@ -337,6 +339,18 @@ def _only_added(before: str, after: str, addition: str) -> bool:
     return new.get("sources") == old["sources"] + added and \
         {k: v for k, v in new.items() if k != "sources"} == \
         {k: v for k, v in old.items() if k != "sources"}
+
+
+def _copy_beside(item: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A reference manager's full path to a copy in the brief's folder, made relative to it,
+    as the brief needs it; any other path is kept for `brief check` to report."""
+    written = item.get("file")
+    if not isinstance(written, str) or not Path(written).is_absolute():
+        return item
+    try:
+        return {**item, "file": Path(written).resolve().relative_to(folder.resolve()).as_posix()}
+    except ValueError:
+        return item
 
 
 # --- where sources are cited -------------------------------------------------------------------

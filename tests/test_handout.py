@@ -68,8 +68,8 @@ def test_a_handout_that_does_not_fit_is_an_error_and_writes_nothing(example_copy
                        cwd=example_copy.parent)
     assert code == 1
     head, hint = output.splitlines()[:2]
-    assert head.startswith("north-korea-refugees.yaml:196:9: error: the handout does not fit "
+    assert head.startswith("north-korea-refugees.yaml:202:9: error: the handout does not fit "
                            "on one page: it needs 2 pages, about ")
     assert hint.startswith("  hint: shorten the longest texts on it: recommendation 3, "
-                           "action 1 (line 196, 1095 characters); ")
+                           "action 1 (line 202, 1095 characters); ")
     assert not example_copy.with_suffix(".pdf").exists()

@@ -69,7 +69,7 @@ def test_unknown_key_in_a_block(workdir):
     text = VALID.replace("      - claim: A claim [@a, p. 1].",
                          "      - claim: A claim [@a, p. 1].\n        locater: p. 4")
     assert problems(workdir, text) == [
-        "b.yaml:9:9: error: unknown key `locater`\n  hint: allowed here: claim, id"]
+        "b.yaml:9:9: error: unknown key `locater`\n  hint: allowed here: claim, id, evidence"]
 
 
 def test_block_with_two_kinds(workdir):
