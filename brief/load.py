@@ -371,11 +371,15 @@ def _expand_sources(value: Any, folder: Path, where: SourceMap,
     entries = [value] if isinstance(value, str) else value
     if not isinstance(entries, list):
         return value
+    # The positions of `sources` are rebuilt from scratch, as the items' indexes change.
     old_values, old_keys = dict(where.values), dict(where.keys)
+    for table in (where.values, where.keys):
+        for path in [path for path in table if path[:1] == ("sources",) and len(path) > 1]:
+            del table[path]
     items: list[Any] = []
     for index, entry in enumerate(entries):
         here = ("sources",) if isinstance(value, str) else ("sources", index)
-        at = where.value(here)
+        at = old_values.get(here) or where.value(("sources",))
         if not isinstance(entry, str):
             _move(old_values, old_keys, where, here, ("sources", len(items)))
             items.append(entry)
@@ -427,9 +431,11 @@ def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMa
     if suffix in (".bib", ".bibtex"):
         text = _read_text(path, shown, at)
         items = bibtex_to_csl(text, shown)
+        where.texts[shown] = text
         for offset, item in enumerate(items):
-            where.values[("sources", first_index + offset)] = _bibtex_entry_location(
-                text, shown, item.get("id", ""))
+            entry, key = _bibtex_entry_location(text, shown, str(item.get("id", "")))
+            where.values[("sources", first_index + offset)] = entry
+            where.values[("sources", first_index + offset, "id")] = key
         return items
     local = SourceMap(shown)
     data = _read_yaml(path, shown, local, (), at)
@@ -451,9 +457,12 @@ def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMa
 
 def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
     """Convert BibTeX/BibLaTeX with pandoc, the most faithful converter available."""
-    from brief.pandoc import run_pandoc
+    from brief.pandoc import PandocFailed, run_pandoc
 
-    output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
+    try:
+        output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
+    except PandocFailed as failure:
+        raise BriefError([_bibtex_syntax_error(failure.report, text, shown)]) from None
     try:
         items = json.loads(output) if output.strip() else []
     except json.JSONDecodeError:
@@ -470,9 +479,47 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
     return items
 
 
-def _bibtex_entry_location(text: str, shown: str, key: str) -> Location:
-    match = re.search(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
-    return location_at(shown, text, match.start()) if match else Location(shown)
+PANDOC_POSITION_RE = re.compile(r"line (\d+), column (\d+)\):\s*\n(.+)")
+ENTRY_START_RE = re.compile(r"^[ \t]*@(\w+)\s*[{(]\s*([^\s,]*)", re.M)
+
+
+def _bibtex_syntax_error(report: str, text: str, shown: str) -> Diagnostic:
+    """pandoc's complaint, at its line and column, with the entry most likely at fault.
+
+    pandoc notices a missing `}` or `,` only where the next entry (or the file) begins, so
+    the hint names the entry before that place.
+    """
+    match = PANDOC_POSITION_RE.search(report)
+    if not match:
+        last = report.splitlines()[-1] if report else "unreadable"
+        return error(Location(shown), f"BibTeX syntax: {last}",
+                     "each entry looks like @article{key, title = {...}, date = {2015}}")
+    line, column, reason = int(match.group(1)), int(match.group(2)), match.group(3).strip()
+    offset = sum(len(row) for row in text.splitlines(keepends=True)[: line - 1]) + column - 1
+    if offset >= len(text):  # pandoc counts a line past the end of the file
+        offset = len(text.rstrip())
+    at = location_at(shown, text, offset)
+    before = [entry for entry in ENTRY_START_RE.finditer(text) if entry.start() < offset]
+    if not before or not before[-1].group(2):
+        return error(at, f"BibTeX syntax: {reason}",
+                     "each entry looks like @article{key, title = {...}, date = {2015}}")
+    entry = before[-1]
+    name, first = entry.group(2), text.count("\n", 0, entry.start()) + 1
+    if reason in ("unexpected '@'", "unexpected end of input"):
+        hint = (f"the entry `{name}` (line {first}) is not closed: check its braces {{ }} "
+                "and the commas between its fields")
+    else:
+        hint = (f"in the entry `{name}` (line {first}), each field is `name = {{value}}`, "
+                "with a comma before the next one")
+    return error(at, f"BibTeX syntax: {reason}", hint)
+
+
+def _bibtex_entry_location(text: str, shown: str, key: str) -> tuple[Location, Location]:
+    """Where an entry starts (`@article{`) and where its key is written."""
+    match = re.search(r"@\w+\s*[{(]\s*(" + re.escape(key) + r")\s*,", text)
+    if not match:
+        return Location(shown), Location(shown)
+    return location_at(shown, text, match.start()), location_at(shown, text, match.start(1))
 
 
 # --- validation errors ----------------------------------------------------------------------

@@ -31,6 +31,15 @@ def pandoc_binary() -> str:
     )])
 
 
+class PandocFailed(BriefError):
+    """pandoc ran and refused its input; `report` is what it said, for callers that can
+    place it in the user's file."""
+
+    def __init__(self, diagnostics, report: str):
+        super().__init__(diagnostics)
+        self.report = report
+
+
 def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None = None) -> str:
     """Run pandoc sandboxed (it reads only the files named on its command line, no network)."""
     command = [pandoc_binary(), "--sandbox", *arguments]
@@ -48,7 +57,9 @@ def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None 
         raise BriefError([error(at, f"pandoc took longer than {PANDOC_TIMEOUT_SECONDS} s")]) \
             from None
     if finished.returncode != 0:
-        message = finished.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise BriefError([error(at, "pandoc failed: " + (message[-1] if message else
-                                                          f"exit code {finished.returncode}"))])
+        report = finished.stderr.decode("utf-8", "replace").strip()
+        message = report.splitlines()
+        raise PandocFailed([error(at, "pandoc failed: " + (message[-1] if message else
+                                                            f"exit code {finished.returncode}"))],
+                           report)
     return finished.stdout.decode("utf-8")

@@ -145,7 +145,10 @@ def test_source_file_outside_the_folder_is_refused(workdir):
 def test_unparsable_bibtex(workdir):
     (workdir / "refs.bib").write_text("@book{broken, title = {Unclosed\n", "utf-8")
     text = VALID + "  - refs.bib\n"
-    assert problems(workdir, text)[0].startswith("refs.bib:1:1: error:")
+    assert problems(workdir, text) == [
+        "refs.bib:1:32: error: BibTeX syntax: unexpected end of input\n"
+        "  hint: the entry `broken` (line 1) is not closed: check its braces { } and the "
+        "commas between its fields"]
 
 
 def test_json_source_errors_point_into_the_json_file(workdir):

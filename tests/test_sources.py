@@ -171,7 +171,7 @@ def test_duplicate_ids_across_files_point_at_each_file(run, workdir):
     with (workdir / "m" / "refs.bib").open("a", encoding="utf-8") as handle:
         handle.write("\n@report{inline2020,\n  title = {Again},\n  year = {2020}\n}\n")
     assert run("check", "m/brief.yaml") == (1, (
-        "m/refs.bib:9:1: error: duplicate source id `inline2020`\n"
+        "m/refs.bib:9:9: error: duplicate source id `inline2020`\n"
         "  hint: it is already used at m/brief.yaml:23:9\n"
         "m/refs.yaml:8:10: error: duplicate source id `fromjson2019`\n"
         "  hint: it is already used at m/refs.json:3:11\n"))
