@@ -38,8 +38,8 @@ class Paper(str, Enum):
 
 
 Briefs = Annotated[list[Path], typer.Argument(
-    help="Brief YAML files to process.", exists=True, dir_okay=False, readable=True,
-    metavar="BRIEF.yaml...", show_default=False)]
+    help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+    metavar="BRIEF.yaml|FOLDER...", show_default=False)]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 AllowNetwork = Annotated[bool, typer.Option(
     "--allow-network", help="Let pictures and logos come from web addresses. Off by default: "
@@ -123,9 +123,11 @@ def build(
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
     from brief.build import BuildOptions, clashing_outputs, find_briefs
-    from brief.console import build_all
+    from brief.console import build_all, print_ignored
 
-    paths = find_briefs(briefs)
+    ignored: list = []
+    paths = find_briefs(briefs, ignored)
+    print_ignored(ignored)
     if not paths:
         raise typer.BadParameter("no briefs found there", param_hint="BRIEFS")
     if output is not None and len(paths) > 1 and not output.is_dir():

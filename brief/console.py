@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.build import BuildOptions, BuildResult, build_many, check
+from brief.build import BuildOptions, BuildResult, Ignored, build_many, check, find_briefs
 
 
 def print_diagnostics(result) -> None:
@@ -33,13 +33,34 @@ def print_diagnostics(result) -> None:
             console.print(Text(hint, style="cyan"))
 
 
+def print_ignored(ignored: list[Ignored]) -> None:
+    """The YAML files in the folders given that were not taken for briefs, and why."""
+    for item in ignored:
+        sys.stderr.write(item.format() + "\n")
+
+
 def check_all(paths: list[Path], **options) -> int:
-    """Check each brief, print its problems; exit code 1 if any has errors."""
-    failed = False
-    for path in paths:
+    """Check each brief (folders: the briefs in them), print its problems and what was
+    checked; exit code 1 if any has errors."""
+    ignored: list[Ignored] = []
+    briefs = find_briefs(paths, ignored)
+    print_ignored(ignored)
+    if not briefs:
+        sys.stderr.write(f"no briefs found in {', '.join(map(str, paths))}\n")
+        return 1
+    failed = 0
+    for path in briefs:
         result = check(path, **options)
         print_diagnostics(result)
-        failed |= not result.ok
+        failed += not result.ok
+        if result.ok:
+            warnings = len(result.diagnostics)
+            sys.stderr.write(f"checked {path}: {result.contents}; "
+                             + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings
+                                else "no problems") + "\n")
+    if len(briefs) > 1:
+        sys.stderr.write(f"checked {len(briefs)} briefs: "
+                         + (f"{failed} with errors" if failed else "no errors") + "\n")
     return 1 if failed else 0
 
 

@@ -140,8 +140,10 @@ def load_brief(path: Path) -> LoadedBrief:
         brief = Brief.model_validate(data)
     except ValidationError as failure:
         # Without all its sources, checking the rest would only report their ids as unknown.
-        patched = None if problems else _patched(data, failure, where, path, source_files)
-        problems += [_diagnostic(item, data, where) for item in failure.errors()]
+        typos = _typos(failure.errors(), data)
+        patched = None if problems else _patched(data, failure, where, path, source_files,
+                                                 typos)
+        problems += _diagnostics(failure.errors(), data, where, typos)
         raise BriefError(problems, patched) from None
     if problems:
         raise BriefError(problems)
@@ -161,24 +163,49 @@ PLACEHOLDERS: dict[str, Any] = {
 
 
 def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
-             source_files: list[Path]) -> LoadedBrief | None:
-    """The brief with each part that failed validation replaced, or None if that fails too."""
+             source_files: list[Path], typos: dict[NodePath, NodePath]) -> LoadedBrief | None:
+    """The brief with misspelt keys read as meant and each part that failed validation
+    replaced, or None if that fails too."""
     data = copy.deepcopy(data)
-    stand_ins = set()
-    for item in failure.errors():
+    for typo, meant in typos.items():
+        container = _node(data, typo[:-1])
+        container[meant[-1]] = container.pop(typo[-1])
+        _move(dict(where.values), dict(where.keys), where, typo, meant)
+    errors = [item for item in failure.errors()
+              if _data_path(item["loc"], data) not in {*typos, *typos.values()}]
+    stand_ins: set[NodePath] = set()
+    # A key read as meant may hold mistakes of its own, found by validating again; they are
+    # reported once its name is right.
+    for _ in range(3):
+        if not _stand_in(data, errors, stand_ins):
+            return None
+        try:
+            return LoadedBrief(Brief.model_validate(data), where, path, source_files,
+                               frozenset(stand_ins))
+        except ValidationError as again:
+            errors = again.errors()
+        except (TypeError, KeyError, IndexError, AttributeError):
+            return None
+    return None
+
+
+def _stand_in(data: dict, errors: list[dict], stand_ins: set[NodePath]) -> bool:
+    """Replace each broken part of `data` in place; False if the brief cannot be patched."""
+    for item in errors:
         broken = _data_path(item["loc"], data)
         stand_ins.add(broken[:2])
         if not broken:
             continue
         if broken == ("sources",):
-            return None  # every citation would look unknown
+            return False  # every citation would look unknown
         if len(broken) == 1:
             if broken[0] in PLACEHOLDERS:
                 data[broken[0]] = copy.deepcopy(PLACEHOLDERS[broken[0]])
             else:
                 data.pop(broken[0], None)
         elif broken[0] == "sections" and len(broken) >= 4 and broken[2] == "body":
-            data["sections"][broken[1]]["body"][broken[3]] = dict(PLACEHOLDER_BLOCK)
+            body = data["sections"][broken[1]]["body"]
+            body[broken[3]] = _stand_in_block(body[broken[3]])
         elif broken[0] == "sources" and isinstance(broken[1], int):
             source = data["sources"][broken[1]]
             known_id = source.get("id") if isinstance(source, dict) else None
@@ -188,11 +215,17 @@ def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
             data[broken[0]][broken[1]] = copy.deepcopy(PLACEHOLDERS[broken[0]][0])
         else:
             data[broken[0]] = copy.deepcopy(PLACEHOLDERS.get(broken[0], PLACEHOLDER_TEXT))
-    try:
-        return LoadedBrief(Brief.model_validate(data), where, path, source_files,
-                           frozenset(stand_ins))
-    except (ValidationError, TypeError, KeyError, IndexError, AttributeError):
-        return None
+    return True
+
+
+def _stand_in_block(block: Any) -> dict:
+    """A broken block as a text block of its own words, so that its citations still count
+    (and are still checked); a neutral text when it has no words."""
+    if isinstance(block, dict):
+        for kind in ("claim", "quote", "text"):
+            if isinstance(block.get(kind), str) and block[kind].strip():
+                return {"text": block[kind]}
+    return dict(PLACEHOLDER_BLOCK)
 
 
 # --- YAML ---------------------------------------------------------------------------------
@@ -575,6 +608,37 @@ def _node(data: Any, path: NodePath) -> Any:
     for part in path:
         data = data[part]
     return data
+
+
+def _typos(items: list[dict], data: dict) -> dict[NodePath, NodePath]:
+    """Unknown keys that are a required key misspelt: the typo's path -> the key's path."""
+    import difflib
+
+    paths = [_data_path(item["loc"], data) for item in items]
+    missing = [path for item, path in zip(items, paths) if item["type"] == "missing" and path]
+    typos: dict[NodePath, NodePath] = {}
+    for item, path in zip(items, paths):
+        if item["type"] == "extra_forbidden" and path:
+            wanted = [m[-1] for m in missing if m[:-1] == path[:-1] and m not in typos.values()]
+            close = difflib.get_close_matches(str(path[-1]), wanted, n=1, cutoff=0.6)
+            if close:
+                typos[path] = path[:-1] + (close[0],)
+    return typos
+
+
+def _diagnostics(items: list[dict], data: dict, where: SourceMap,
+                 typos: dict[NodePath, NodePath]) -> list[Diagnostic]:
+    """One diagnostic per mistake: a required key written with a typo is reported once, at
+    the typo, not also as missing."""
+    result = []
+    for item in items:
+        path = _data_path(item["loc"], data)
+        if path in typos:
+            result.append(error(where.key(path), f"unknown key `{path[-1]}`",
+                                f"did you mean `{typos[path][-1]}`? It is required"))
+        elif path not in typos.values():
+            result.append(_diagnostic(item, data, where))
+    return result
 
 
 def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
