@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from brief.diagnostics import (
@@ -15,6 +16,8 @@ from brief.diagnostics import (
 )
 from brief.load import LoadedBrief, describe, resolve_inside
 from brief.markup import (
+    CODE_SPAN_RE,
+    KEY,
     LOCATOR_LABELS,
     SHORT_LABELS,
     find_citations,
@@ -57,18 +60,38 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
                     at, f"unknown source `{item.key}`",
                     did_you_mean(item.key, known) or f"add it to `sources`{escape}"))
             if item.locator_label and not is_known_label(item.locator_label):
+                if path[-1] == "source":  # a quotation's note: its label is in `locator`
+                    at = where.value(path[:-1] + ("locator",))
                 problems.append(error(
                     at, f"`{item.locator_label}` is not a locator label",
                     did_you_mean(item.locator_label, LOCATOR_LABELS)
                     or f"use one of {SHORT_LABELS} (or the word in full: page, "
                     "paragraph, chapter, section, article …)"))
-    for s, section in enumerate(brief.sections):
-        for b, block in enumerate(section.body):
-            if isinstance(block, Claim) and not find_citations(block.claim):
-                problems.append(error(
-                    where.value(("sections", s, "body", b, "claim")), "claim has no citation",
-                    "cite its source, e.g. [@song2015, p. 401], or make it a `text` block"))
+    for path, text in brief.markdown_fields():
+        is_claim = path[-1] == "claim"
+        bare = _bare_keys(text, known)
+        for offset, written, key in bare:
+            # A claim whose only citations lack their @ has no citation: one error says both.
+            report = error if is_claim and not find_citations(text) else warning
+            problems.append(report(where.within(path, text, offset),
+                                   f"`{written}` looks like a citation without its `@`",
+                                   f"write `{written[:1]}@{written[1:]}` to cite `{key}`"))
+        if is_claim and not bare and not find_citations(text):
+            problems.append(error(
+                where.value(path), "claim has no citation",
+                "cite its source, e.g. [@song2015, p. 401], or make it a `text` block"))
     return problems
+
+
+BARE_KEY_RE = re.compile(rf"(?<![\\\w@!\]])\[(?P<key>{KEY})(?:,[^\[\]@]*)?\](?![(\[])")
+
+
+def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
+    """`[hrw2018]` and `[hrw2018, p. 4]`, naming a source but without the @ that cites it:
+    each one's offset, text and source id."""
+    masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return [(match.start(), match.group(0), match.group("key"))
+            for match in BARE_KEY_RE.finditer(masked) if match.group("key") in known]
 
 
 def _quotes(loaded: LoadedBrief) -> list[Diagnostic]:

@@ -280,7 +280,8 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (failure.problem or failure.context or "invalid YAML").strip()
         raise BriefError([error(
-            Location(shown, line, column), f"YAML syntax: {problem}", _yaml_hint(problem),
+            Location(shown, line, column), f"YAML syntax: {problem}",
+            _yaml_hint(problem, text, line, column),
         )]) from None
     except yaml.YAMLError as failure:
         raise BriefError([error(Location(shown), f"YAML syntax: {failure}")]) from None
@@ -309,11 +310,22 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
     return sizes[id(node)]
 
 
-def _yaml_hint(problem: str) -> str | None:
+TYPOGRAPHIC_QUOTES = "“”„‟‘’‚‛«»"
+
+
+def _yaml_hint(problem: str, text: str, line: int, column: int) -> str | None:
+    """What to do about a YAML syntax error, judged by what stands where it was found."""
+    rows = text.splitlines()
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    here = row[column - 1:column]
+    if here == "\t" or "found character '\\t'" in problem or "found a tab" in problem:
+        return "YAML indents with spaces, not tabs: replace the tab on this line with spaces"
+    curly = next((mark for mark in TYPOGRAPHIC_QUOTES if mark in row), None)
+    if curly and "mapping values are not allowed" in problem:
+        return (f"`{curly}` is a typographic quote, not a YAML one: put the whole text in "
+                "straight quotes, \"…\"")
     if "mapping values are not allowed" in problem:
         return "a text containing `: ` must be quoted, or written as a block with `>`"
-    if "found character '\\t'" in problem or "found a tab" in problem:
-        return "YAML indents with spaces, not tabs"
     if "that cannot start any token" in problem:
         return "put text that starts with @, `, % or contains [@…] in quotes"
     if "could not find expected ':'" in problem:
@@ -662,7 +674,9 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
     if kind == "missing":
         parent = path[:-1]
         return error(where.value(parent) if parent else Location(where.brief_file),
-                     f"missing required key `{name}`", _missing_hint(name))
+                     f"missing required key `{name}`",
+                     _quote_source_hint(_node(data, parent)) if name == "source"
+                     else _missing_hint(name))
     at = where.value(path)
     if kind == "block_kind":
         return error(at, "a block needs one of the keys claim, quote, text or list",
@@ -674,8 +688,10 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
     if kind in ("csl_date", "brief_date", "csl_names"):
         return error(at, item["msg"])
     if kind == "string_type":
-        return error(at, f"`{name}` should be text, not {describe(item.get('input'))}",
-                     "quote the value if YAML reads it as something else")
+        what = (f"each item of `{path[-2]}`" if len(path) > 1 and isinstance(path[-1], int)
+                else f"`{name}`")
+        value = item.get("input")
+        return error(at, f"{what} should be text, not {describe(value)}", _text_hint(value))
     if kind == "list_type":
         return error(at, f"`{name}` should be a list", "start each item with `- `")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -685,7 +701,7 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
         return error(at, f"{what} should be a mapping of keys, not "
                      f"{describe(item.get('input'))}")
     if kind in ("too_short", "string_too_short"):
-        return error(at, f"`{name}` must not be empty")
+        return error(at, f"`{name}` must not be empty", EMPTY_HINTS.get(name))
     if kind == "string_pattern_mismatch" and name == "language":
         return error(at, f"`{item.get('input')}` is not a language tag",
                      "use a BCP 47 tag such as en, fr, ko or pt-BR")
@@ -698,6 +714,56 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
         return error(at, f"`{name}` cannot be `{item.get('input')}`",
                      f"expected {item['ctx']['expected']}")
     return error(at, f"`{name}`: {item['msg']}")
+
+
+BLOCKS_BELOW = "one per line below it: `- claim: …`, `- quote: …`, `- text: …` or `- list: …`"
+EMPTY_HINTS = {
+    "body": f"give it at least one block, {BLOCKS_BELOW}",
+    "sections": "give it at least one section, with `- heading: …` and its `body:`",
+    "recommendations": "give it at least one, with `- to: …` and its `actions:`",
+    "actions": "give it at least one action, one per line below it: `- …`",
+    "list": "give it at least one item, one per line below it: `- …`",
+}
+
+
+MISSING_HINTS = {
+    "sources": "add `sources:` with one CSL item for each source you cite",
+    "body": f"add `body:` with its blocks, {BLOCKS_BELOW}",
+    "sections": "add `sections:` with items `- heading: …` and their `body:`",
+    "recommendations": "add `recommendations:` with items `- to: …` and their `actions:`",
+    "actions": "add `actions:` with one action per line below it: `- …`",
+}
+
+
+def _quote_source_hint(block: Any) -> str:
+    """A quotation names its source in `source:`, not with a citation in its text."""
+    from brief.markup import find_citations
+
+    text = block.get("quote") if isinstance(block, dict) else None
+    clusters = find_citations(text) if isinstance(text, str) else []
+    if len(clusters) == 1 and len(clusters[0].items) == 1:
+        cluster, item = clusters[0], clusters[0].items[0]
+        written = cluster.source
+        locator = written[written.index(item.key) + len(item.key):].strip(" ,[]")
+        fields = f"`source: {item.key}`" + (f" and `locator: {locator}`" if locator else "")
+        return (f"a quotation names its source in `source:`, not in its text: replace "
+                f"`{written}` with {fields}")
+    return "add `source: the id of a source`, and `locator: p. 10` for where the words stand"
+
+
+def _text_hint(value: Any) -> str:
+    """Why YAML read a text as something else, and how to keep it text."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, rest = next(iter(value.items()))
+        written = f"{key}: {rest}" if rest is not None else f"{key}:"
+        curly = next((mark for mark in TYPOGRAPHIC_QUOTES if mark in written), None)
+        if curly:
+            return (f"YAML read `{written}` as a key and a value, because of its `: `; "
+                    f"`{curly}` is a typographic quote, not a YAML one: put the whole text in "
+                    "straight quotes, \"…\"")
+        return (f"YAML read `{written}` as a key and a value, because of its `: `; put the "
+                "whole text in quotes, \"…\"")
+    return "quote the value if YAML reads it as something else"
 
 
 def did_you_mean_block(value: Any) -> str | None:
@@ -715,19 +781,18 @@ def _missing_hint(name: str) -> str | None:
         "date": "date: 2018-02-26",
         "summary": "summary: One paragraph that a minister reads first.",
         "organisation": "organisation: {name: Your organisation}",
-        "sections": "sections: [{heading: …, body: [...]}]",
-        "recommendations": "recommendations: [{to: …, actions: [...]}]",
+
         "name": "name: …",
         "heading": "heading: …",
-        "body": "body: [- claim: …]",
+
         "to": "to: the addressee, e.g. The Government of China",
-        "actions": "actions: [what they should do]",
+
         "source": "source: the id of a source",
         "id": "id: a short key such as song2015",
         "type": "type: report (a CSL type)",
     }
-    if name == "sources":
-        return "add `sources:` with one CSL item for each source you cite"
+    if name in MISSING_HINTS:
+        return MISSING_HINTS[name]
     return f"add `{examples[name]}`" if name in examples else None
 
 
