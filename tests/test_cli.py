@@ -355,3 +355,14 @@ def test_long_urls_language_subtags_and_unprinted_fields(run, tmp_path):
         "b.yaml:4:6: error: `url` is 2120 characters, too long for the handout's QR code\n"
         "  hint: use a shorter address (at most 2000 characters)\n")
     assert "U+1F97A" not in output and "language" not in output
+
+
+def test_output_paths_follow_the_format(run, tmp_path):
+    shutil.copy(BAD.parent.parent / "mistakes" / "output-paths" / "brief.yaml", tmp_path / "b.yaml")
+    assert run("build", "b.yaml", "--format", "html", "-o", "r.pdf", cwd=tmp_path)[0] == 2
+    assert not (tmp_path / "r.pdf").exists()
+    assert run("build", "b.yaml", "-o", "r.html", cwd=tmp_path) == (0, "wrote r.html\n")
+    assert (tmp_path / "r.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert run("build", "b.yaml", "--format", "html", "-o", "new/deeper/", cwd=tmp_path) == (
+        0, "wrote new/deeper/b.html\n")
+    assert (tmp_path / "new" / "deeper" / "b.html").is_file()
