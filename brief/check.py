@@ -51,10 +51,12 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     brief, where = loaded.brief, loaded.where
     known = brief.source_ids()
     problems = []
+    # Citations of an uncitable source by the id it is to get: reported once, at the source.
+    meant = _ids_meant(brief)
     for path, text, _, cluster in brief.citations():
         for item in cluster.items:
             at = where.citation(path, text, item.offset)
-            if item.key not in known:
+            if item.key not in known and item.key not in meant:
                 escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
                 problems.append(error(
                     at, f"unknown source `{item.key}`",
@@ -81,6 +83,15 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
                 where.value(path), "claim has no citation",
                 "cite its source, e.g. [@song2015, p. 401], or make it a `text` block"))
     return problems
+
+
+def _ids_meant(brief) -> set[str]:
+    uncitable = [source for source in brief.sources if not CITABLE_RE.fullmatch(source.id)]
+    if not uncitable:
+        return set()
+    from brief.sources import made_id
+
+    return {made_id(source.csl_json()) for source in uncitable}
 
 
 BARE_KEY_RE = re.compile(rf"(?<![\\\w@!\]])\[(?P<key>{KEY})(?:,[^\[\]@]*)?\](?![(\[])")
@@ -130,14 +141,40 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
                 problems.append(warning(
                     where.key(here + (key,)), f"`{key}` is not a CSL variable; it is ignored",
                     did_you_mean(key, CSL_VARIABLES)))
+    problems += _uncitable_ids(loaded)
     cited = Counter(item.key for *_, cluster in brief.citations() for item in cluster.items)
     for index, source in enumerate(brief.sources):
         if ("sources", index) in loaded.stand_ins:
             continue  # a broken source, already reported
-        if source.id not in cited and seen.get(source.id) == index:
+        if source.id not in cited and seen.get(source.id) == index \
+                and CITABLE_RE.fullmatch(source.id):
             problems.append(warning(
                 where.value(("sources", index, "id")), f"source `{source.id}` is never cited",
                 "cite it, or remove it from `sources`"))
+    return problems
+
+
+CITABLE_RE = re.compile(KEY)
+
+
+def _uncitable_ids(loaded: LoadedBrief) -> list[Diagnostic]:
+    """Ids no `[@…]` can reach, as in Zotero's CSL JSON, whose ids are item addresses."""
+    problems = []
+    for index, source in enumerate(loaded.brief.sources):
+        if CITABLE_RE.fullmatch(source.id):
+            continue
+        from brief.sources import made_id
+
+        at = loaded.where.value(("sources", index, "id"))
+        suggested = made_id(source.csl_json())
+        if at.path == loaded.where.brief_file:
+            hint = f"give it a short id, such as `{suggested}`"
+        else:
+            field = (f'"citation-key": "{suggested}"' if at.path.lower().endswith(".json")
+                     else f"citation-key: {suggested}")
+            hint = (f"convert {at.path} with `brief sources import {at.path}`, which gives "
+                    f"this source the id `{suggested}`, or add `{field}` to it")
+        problems.append(error(at, f"the id `{source.id}` cannot be cited with [@…]", hint))
     return problems
 
 

@@ -24,6 +24,7 @@ from brief.diagnostics import (
     error,
     location_at,
 )
+from brief.markup import KEY as CITATION_KEY
 from brief.model import (
     BLOCK_KINDS,
     CSL_TYPES,
@@ -43,6 +44,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 SOURCE_FILE_SUFFIXES = (".json", ".yaml", ".yml", ".bib", ".bibtex")
+CITATION_KEY_RE = re.compile(CITATION_KEY)
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 30x faster
 
 
@@ -497,6 +499,13 @@ def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMa
                 index, *rest = path_in_file[len(prefix):]
                 if isinstance(index, int):
                     table[("sources", first_index + index, *rest)] = location
+    for index, item in enumerate(data):
+        key = item.get("citation-key") if isinstance(item, dict) else None
+        if isinstance(key, str) and CITATION_KEY_RE.fullmatch(key.strip()):
+            # Zotero 7 and Better BibTeX write the key to cite by; their `id` is an address.
+            item["id"] = key.strip()
+            here = ("sources", first_index + index)
+            where.values[here + ("id",)] = where.value(here + ("citation-key",))
     return data
 
 
