@@ -18,6 +18,7 @@ from brief.load import LoadedBrief, describe, resolve_inside
 from brief.markup import (
     CODE_SPAN_RE,
     KEY,
+    LABEL_RE,
     LOCATOR_LABELS,
     SHORT_LABELS,
     find_citations,
@@ -29,7 +30,8 @@ from brief.model import CSL_VARIABLES, Claim, Quote
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
     """Every problem the brief has beyond its shape, errors and warnings alike."""
-    return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
+    return sort_diagnostics(_citations(loaded) + _pages(loaded) + _quotes(loaded)
+                            + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
                             + _images(loaded, allow_network) + _key_messages(loaded)
                             + _url(loaded))
@@ -103,6 +105,72 @@ def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
     masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
     return [(match.start(), match.group(0), match.group("key"))
             for match in BARE_KEY_RE.finditer(masked) if match.group("key") in known]
+
+
+PAGE_LABELS = {"p.", "pp.", "page", "pages"}
+PAGE_RANGE_RE = re.compile(r"(\d+)(?:\s*(?:-+|–|—)\s*(\d+))?")
+SUFFIX_RE = re.compile(rf"-?@{KEY}(?:\s?\[(?P<narrative>[^\[\]@]*)\]|(?P<bracketed>[^;\]]*))")
+
+
+def _page_ranges(text: str) -> list[tuple[int, int]]:
+    """`399-415`, `399–415`, `4, 7-9`, `450-52` as (first, last) pairs."""
+    ranges = []
+    for match in PAGE_RANGE_RE.finditer(text):
+        first, last = match.group(1), match.group(2) or match.group(1)
+        if len(last) < len(first):  # 450-52 means 450 to 452
+            last = first[: len(first) - len(last)] + last
+        ranges.append((int(first), int(last)))
+    return ranges
+
+
+def _cited_pages(text: str, offset: int) -> list[tuple[int, int]]:
+    """The pages a citation's locator names (`p. 450`, `pp. 4-7`, or a bare number, which
+    pandoc reads as a page); none when it names something else or no number."""
+    match = SUFFIX_RE.match(text, offset)
+    if not match:
+        return []
+    suffix = (match.group("narrative") if match.group("narrative") is not None
+              else match.group("bracketed").removeprefix(",")) or ""
+    label = LABEL_RE.match(suffix)
+    if label:
+        if label.group(1).lower() not in PAGE_LABELS:
+            return []
+        suffix = suffix[label.end():]
+    number = re.match(r"\s*(\d+(?:\s*(?:-+|–|—)\s*\d+)?(?:\s*,\s*\d+(?:\s*(?:-+|–|—)\s*\d+)?)*)",
+                      suffix)
+    return _page_ranges(number.group(1)) if number else []
+
+
+def _pages(loaded: LoadedBrief) -> list[Diagnostic]:
+    """A page cited outside the pages the source itself spans (`page: 378-401`, or its
+    `number-of-pages`) is most likely a typo."""
+    spans = {}
+    for source in loaded.brief.sources:
+        extra = source.model_extra or {}
+        if isinstance(extra.get("page"), (str, int)) and _page_ranges(str(extra["page"])):
+            shown = str(extra["page"]).replace("--", "–").replace("-", "–")
+            spans[source.id] = (_page_ranges(str(extra["page"])),
+                                f"outside the pages of `{source.id}` ({shown})", "page")
+        elif str(extra.get("number-of-pages", "")).strip().isdigit():
+            count = int(str(extra["number-of-pages"]).strip())
+            spans[source.id] = ([(1, count)], f"past the end of `{source.id}` ({count} pages)",
+                                "number-of-pages")
+    problems = []
+    for path, text, _, cluster in loaded.brief.citations():
+        for item in cluster.items:
+            if item.key not in spans:
+                continue
+            ranges, outside_what, field = spans[item.key]
+            outside = [page for first, last in _cited_pages(text, item.offset)
+                       for page in (first, last)
+                       if not any(low <= page <= high for low, high in ranges)]
+            if outside:
+                at = (loaded.where.value(path[:-1] + ("locator",)) if path[-1] == "source"
+                      else loaded.where.citation(path, text, item.offset))
+                problems.append(warning(
+                    at, f"page {outside[0]} is {outside_what}",
+                    f"check the page number, or the `{field}` of `{item.key}`"))
+    return problems
 
 
 def _quotes(loaded: LoadedBrief) -> list[Diagnostic]:
