@@ -530,7 +530,14 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
         # pandoc maps @misc to an empty type; CSL's nearest is "document".
         if not item.get("type"):
             item["type"] = "document"
+        # pandoc reads BibLaTeX's `institution` as the publisher; of a case or a law it is
+        # the court or the legislature, CSL's `authority`, which the legal styles print.
+        if item["type"] in AUTHORITY_TYPES and "publisher" in item and "authority" not in item:
+            item["authority"] = item.pop("publisher")
     return items
+
+
+AUTHORITY_TYPES = ("legal_case", "legislation", "bill", "regulation", "hearing", "treaty")
 
 
 PANDOC_POSITION_RE = re.compile(r"line (\d+), column (\d+)\):\s*\n(.+)")
@@ -691,7 +698,10 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
         return error(at, "a block needs one of the keys claim, quote, text or list",
                      did_you_mean_block(item.get("input")))
     if kind == "csl_type":
-        return error(at, item["msg"], did_you_mean(str(item["input"]), CSL_TYPES)
+        written = str(item["input"])
+        meant = TYPE_WORDS.get(written.lower().strip())
+        return error(at, item["msg"], (f"a {written.lower()} is `type: {meant}` in CSL"
+                                       if meant else did_you_mean(written, CSL_TYPES))
                      or "common types: article-journal, report, book, chapter, "
                         "article-newspaper, webpage, legislation, treaty")
     if kind in ("csl_date", "brief_date", "csl_names"):
@@ -773,6 +783,25 @@ def _text_hint(value: Any) -> str:
         return (f"YAML read `{written}` as a key and a value, because of its `: `; put the "
                 "whole text in quotes, \"…\"")
     return "quote the value if YAML reads it as something else"
+
+
+# What people call a kind of source, and the CSL type that is meant (BibTeX's names too).
+TYPE_WORDS = {
+    **dict.fromkeys(("convention", "covenant", "charter", "protocol", "agreement",
+                     "international agreement"), "treaty"),
+    **dict.fromkeys(("case", "judgment", "judgement", "decision", "jurisdiction", "ruling",
+                     "court case"), "legal_case"),
+    **dict.fromkeys(("statute", "act", "law", "code", "constitution"), "legislation"),
+    **dict.fromkeys(("journal", "journal article", "paper"), "article-journal"),
+    **dict.fromkeys(("newspaper", "news", "newspaper article"), "article-newspaper"),
+    **dict.fromkeys(("website", "web", "web page", "online", "url", "site"), "webpage"),
+    **dict.fromkeys(("blog", "blog post"), "post-weblog"),
+    **dict.fromkeys(("misc", "other", "unpublished"), "document"),
+    **dict.fromkeys(("inproceedings", "conference", "proceedings"), "paper-conference"),
+    **dict.fromkeys(("phdthesis", "mastersthesis", "dissertation"), "thesis"),
+    **dict.fromkeys(("techreport", "resolution", "working paper"), "report"),
+    **dict.fromkeys(("incollection", "inbook", "book chapter"), "chapter"),
+}
 
 
 def did_you_mean_block(value: Any) -> str | None:
