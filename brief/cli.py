@@ -200,20 +200,36 @@ def new(
     path: Annotated[Path, typer.Argument(help="The brief to create, e.g. my-brief.yaml.",
                                          metavar="FILE", show_default=False)],
 ) -> None:
-    """Write a new brief, ready to fill in. Never overwrites a file."""
+    """Write a new brief, ready to fill in, and the schema editors check it with. Never
+    overwrites a file."""
+    import json
+
+    from brief.model import json_schema
     from brief.resources import templates_folder
 
     if path.exists():
         raise typer.BadParameter(f"{path} already exists; choose another name",
                                  param_hint="PATH")
-    starter = (templates_folder() / "new" / "brief.yaml").read_text("utf-8")
+    # Editors with the YAML language server (VS Code's YAML extension, Neovim, Helix …)
+    # read this line and check and complete the brief as it is typed.
+    starter = (f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+               + (templates_folder() / "new" / "brief.yaml").read_text("utf-8"))
+    schema = path.parent / SCHEMA_FILE
+    wrote = str(path)
     try:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter)
+        if not schema.exists():
+            schema.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n",
+                              "utf-8")
+            wrote += f" and {schema} (which editors check it with)"
     except OSError as failure:
         typer.echo(f"{path}: error: cannot write: {failure.strerror}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"wrote {path}; fill it in, then run: brief build {path}", err=True)
+    typer.echo(f"wrote {wrote}; fill it in, then run: brief build {path}", err=True)
+
+
+SCHEMA_FILE = "brief.schema.json"
 
 
 @app.command()

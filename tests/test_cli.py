@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -180,10 +181,42 @@ def test_schema_describes_the_format(run):
     assert schema["properties"]["style"]["default"] == "chicago-note"
     assert "report" in schema["$defs"]["Source"]["properties"]["type"]["enum"]
     assert schema["$defs"]["Section"]["additionalProperties"] is False
+    for field in ("title", "URL", "container-title", "page", "DOI", "citation-key"):
+        assert field in schema["$defs"]["Source"]["properties"], field
+
+
+def test_schema_accepts_the_briefs_and_catches_mistakes(run, tmp_path):
+    import json
+
+    import jsonschema
+
+    from brief.load import read_yaml_file
+
+    schema = json.loads(run("schema")[1])
+    validator = jsonschema.Draft202012Validator(schema)
+    for brief in sorted(EXAMPLE.parent.glob("*.yaml")):
+        data, _ = read_yaml_file(brief)
+        assert list(validator.iter_errors(data)) == [], brief
+    source = jsonschema.Draft202012Validator({"$ref": "#/$defs/Source",
+                                              "$defs": schema["$defs"]})
+    data, _ = read_yaml_file(EXAMPLE)
+    item = {**data["sources"][0], "page": [399, 415], "type": "convention"}
+    assert sorted(error.message for error in source.iter_errors(item)) == [
+        "'convention' is not one of " + repr(schema["$defs"]["Source"]["properties"]["type"]
+                                             ["enum"]),
+        "[399, 415] is not of type 'string', 'number'"]
 
 
 def test_new_writes_a_brief_that_builds_and_never_overwrites(run, tmp_path):
-    assert run("new", "mine.yaml", cwd=tmp_path)[0] == 0
+    assert run("new", "mine.yaml", cwd=tmp_path) == (0, (
+        "wrote mine.yaml and brief.schema.json (which editors check it with); fill it in, "
+        "then run: brief build mine.yaml\n"))
+    assert (tmp_path / "mine.yaml").read_text("utf-8").startswith(
+        "# yaml-language-server: $schema=brief.schema.json\n")
+    assert json.loads((tmp_path / "brief.schema.json").read_text("utf-8")) == json.loads(
+        run("schema")[1])
+    assert run("new", "other.yaml", cwd=tmp_path) == (
+        0, "wrote other.yaml; fill it in, then run: brief build other.yaml\n")
     assert run("build", "--strict", "mine.yaml", cwd=tmp_path) == (0, "wrote mine.pdf\n")
     before = (tmp_path / "mine.yaml").read_bytes()
     code, output = run("new", "mine.yaml", cwd=tmp_path)
