@@ -62,7 +62,8 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
                 escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
                 problems.append(error(
                     at, f"unknown source `{item.key}`",
-                    did_you_mean(item.key, known) or f"add it to `sources`{escape}"))
+                    did_you_mean(item.key, known) or _uncitable_hint(loaded)
+                    or f"add it to `sources`{escape}"))
             if item.locator_label and not is_known_label(item.locator_label):
                 if path[-1] == "source":  # a quotation's note: its label is in `locator`
                     at = where.value(path[:-1] + ("locator",))
@@ -87,6 +88,17 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     return problems
 
 
+def _uncitable_hint(loaded: LoadedBrief) -> str | None:
+    """When some sources cannot be cited, the citation may mean one of them."""
+    files = sorted({loaded.where.value(("sources", index, "id")).path
+                    for index, source in enumerate(loaded.brief.sources)
+                    if not CITABLE_RE.fullmatch(source.id)} - {loaded.where.brief_file})
+    if not files:
+        return None
+    return (f"the sources in {', '.join(files)} have ids that cannot be cited; convert it "
+            f"with `brief sources import {files[0]}` and cite the ids it gives")
+
+
 def _ids_meant(brief) -> set[str]:
     uncitable = [source for source in brief.sources if not CITABLE_RE.fullmatch(source.id)]
     if not uncitable:
@@ -108,6 +120,9 @@ def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
 
 
 PAGE_LABELS = {"p.", "pp.", "page", "pages"}
+# Arabic page numbers and ranges only: `e1234` (an article number) or `xi-xx` say nothing of
+# the pages a citation may name.
+PAGES_RE = re.compile(r"\s*\d+(?:\s*(?:-+|–|—)\s*\d+)?(?:\s*,\s*\d+(?:\s*(?:-+|–|—)\s*\d+)?)*\s*")
 PAGE_RANGE_RE = re.compile(r"(\d+)(?:\s*(?:-+|–|—)\s*(\d+))?")
 SUFFIX_RE = re.compile(rf"-?@{KEY}(?:\s?\[(?P<narrative>[^\[\]@]*)\]|(?P<bracketed>[^;\]]*))")
 
@@ -147,7 +162,7 @@ def _pages(loaded: LoadedBrief) -> list[Diagnostic]:
     spans = {}
     for source in loaded.brief.sources:
         extra = source.model_extra or {}
-        if isinstance(extra.get("page"), (str, int)) and _page_ranges(str(extra["page"])):
+        if isinstance(extra.get("page"), (str, int)) and PAGES_RE.fullmatch(str(extra["page"])):
             shown = str(extra["page"]).replace("--", "–").replace("-", "–")
             spans[source.id] = (_page_ranges(str(extra["page"])),
                                 f"outside the pages of `{source.id}` ({shown})", "page")
