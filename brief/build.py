@@ -321,7 +321,7 @@ def find_briefs(paths: list[Path], ignored: list[Ignored] | None = None) -> list
             found.append(path)
             continue
         for candidate in sorted([*path.glob("*.yaml"), *path.glob("*.yml")]):
-            if candidate.name.startswith("."):
+            if candidate.name.startswith(".") or not candidate.is_file():
                 continue
             try:
                 reason = not_a_brief(candidate.read_text("utf-8", errors="replace"))

@@ -772,9 +772,13 @@ def _quote_source_hint(block: Any) -> str:
 
 def _text_hint(value: Any) -> str:
     """Why YAML read a text as something else, and how to keep it text."""
-    if isinstance(value, dict) and len(value) == 1:
-        key, rest = next(iter(value.items()))
-        written = f"{key}: {rest}" if rest is not None else f"{key}:"
+    rest = next(iter(value.values())) if isinstance(value, dict) and len(value) == 1 else []
+    if rest is None:
+        return (f"YAML read `{next(iter(value))}:` as a key, because it ends in `:`; put the "
+                "whole text in quotes, \"…\"")
+    if isinstance(rest, (str, int, float)):
+        key = next(iter(value))
+        written = f"{key}: {rest}"
         curly = next((mark for mark in TYPOGRAPHIC_QUOTES if mark in written), None)
         if curly:
             return (f"YAML read `{written}` as a key and a value, because of its `: `; "

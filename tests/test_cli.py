@@ -399,3 +399,16 @@ def test_output_paths_follow_the_format(run, tmp_path):
     assert run("build", "b.yaml", "--format", "html", "-o", "new/deeper/", cwd=tmp_path) == (
         0, "wrote new/deeper/b.html\n")
     assert (tmp_path / "new" / "deeper" / "b.html").is_file()
+
+
+def test_plain_check_and_build_of_a_folder_answer_as_the_full_command_line(command, run,
+                                                                           tmp_path):
+    """`brief check FOLDER` and `brief build FOLDER` (no options) skip Typer: same answer."""
+    case = Path(__file__).parent / "mistakes" / "folder-with-broken-brief" / "briefs"
+    for name in ("plain", "full"):
+        shutil.copytree(case, tmp_path / name / "briefs")
+    for arguments in (("check", "briefs"), ("build", "briefs")):
+        plain = command(*arguments, cwd=tmp_path / "plain")
+        assert plain == run(*arguments, cwd=tmp_path / "full")
+        assert plain[0] == 1 and "briefs/brand.yml: ignored: a brand file, not a brief" in plain[1]
+    assert (tmp_path / "plain" / "briefs" / "good.pdf").is_file()
