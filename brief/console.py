@@ -45,9 +45,9 @@ def check_all(paths: list[Path], **options) -> int:
     ignored: list[Ignored] = []
     briefs = find_briefs(paths, ignored)
     print_ignored(ignored)
-    if not briefs:
-        sys.stderr.write(f"no briefs found in {', '.join(map(str, paths))}\n")
-        return 1
+    if not briefs:  # a usage error, as `brief build` answers it
+        sys.stderr.write(f"error: no briefs found in {', '.join(map(str, paths))}\n")
+        return 2
     failed = 0
     for path in briefs:
         result = check(path, **options)
