@@ -25,7 +25,7 @@ from brief.markup import (
     find_images,
     is_known_label,
 )
-from brief.model import CSL_VARIABLES, Claim, Quote
+from brief.model import CSL_VARIABLES, Quote
 
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
