@@ -122,8 +122,11 @@ def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
 PAGE_LABELS = {"p.", "pp.", "page", "pages"}
 # Arabic page numbers and ranges only: `e1234` (an article number) or `xi-xx` say nothing of
 # the pages a citation may name.
-PAGES_RE = re.compile(r"\s*\d+(?:\s*(?:-+|–|—)\s*\d+)?(?:\s*,\s*\d+(?:\s*(?:-+|–|—)\s*\d+)?)*\s*")
-PAGE_RANGE_RE = re.compile(r"(\d+)(?:\s*(?:-+|–|—)\s*(\d+))?")
+PAGE_RANGE = r"(\d+)(?:\s*(?:-+|–|—)\s*(\d+))?"  # 399-415, 399–415, 399--415
+PAGE_LIST = rf"{PAGE_RANGE}(?:\s*,\s*{PAGE_RANGE})*"  # 4, 7-9
+PAGES_RE = re.compile(rf"\s*{PAGE_LIST}\s*")
+PAGE_RANGE_RE = re.compile(PAGE_RANGE)
+CITED_PAGES_RE = re.compile(rf"\s*{PAGE_LIST}")
 SUFFIX_RE = re.compile(rf"-?@{KEY}(?:\s?\[(?P<narrative>[^\[\]@]*)\]|(?P<bracketed>[^;\]]*))")
 
 
@@ -151,9 +154,8 @@ def _cited_pages(text: str, offset: int) -> list[tuple[int, int]]:
         if label.group(1).lower() not in PAGE_LABELS:
             return []
         suffix = suffix[label.end():]
-    number = re.match(r"\s*(\d+(?:\s*(?:-+|–|—)\s*\d+)?(?:\s*,\s*\d+(?:\s*(?:-+|–|—)\s*\d+)?)*)",
-                      suffix)
-    return _page_ranges(number.group(1)) if number else []
+    number = CITED_PAGES_RE.match(suffix)
+    return _page_ranges(number.group(0)) if number else []
 
 
 def _pages(loaded: LoadedBrief) -> list[Diagnostic]:

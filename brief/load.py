@@ -735,7 +735,8 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
     return error(at, f"`{name}`: {item['msg']}")
 
 
-BLOCKS_BELOW = "one per line below it: `- claim: …`, `- quote: …`, `- text: …` or `- list: …`"
+BLOCKS_BELOW = ("one per line below it: `- claim: …`, `- quote: …`, `- text: …` or "
+                "`- list: …`")
 EMPTY_HINTS = {
     "body": f"give it at least one block, {BLOCKS_BELOW}",
     "sections": "give it at least one section, with `- heading: …` and its `body:`",
