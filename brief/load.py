@@ -25,6 +25,7 @@ from brief.diagnostics import (
     location_at,
 )
 from brief.markup import KEY as CITATION_KEY
+from brief.markup import find_citations
 from brief.model import (
     BLOCK_KINDS,
     CSL_TYPES,
@@ -648,8 +649,11 @@ def _typos(items: list[dict], data: dict) -> dict[NodePath, NodePath]:
     for item, path in zip(items, paths):
         if item["type"] == "extra_forbidden" and path:
             wanted = [m[-1] for m in missing if m[:-1] == path[:-1] and m not in typos.values()]
-            close = difflib.get_close_matches(str(path[-1]), wanted, n=1, cutoff=0.6)
-            if close:
+            # The typo's closest key of all that are allowed there must be the missing one.
+            allowed = (_block_keys(_node(data, path[:-1])) if len(path) == 5
+                       and path[2] == "body" else _parent_keys(path)) or wanted
+            close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+            if close and close[0] in wanted:
                 typos[path] = path[:-1] + (close[0],)
     return typos
 
@@ -757,8 +761,6 @@ MISSING_HINTS = {
 
 def _quote_source_hint(block: Any) -> str:
     """A quotation names its source in `source:`, not with a citation in its text."""
-    from brief.markup import find_citations
-
     text = block.get("quote") if isinstance(block, dict) else None
     clusters = find_citations(text) if isinstance(text, str) else []
     if len(clusters) == 1 and len(clusters[0].items) == 1:
