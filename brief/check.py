@@ -16,16 +16,18 @@ from brief.diagnostics import (
 )
 from brief.load import LoadedBrief, describe, resolve_inside
 from brief.markup import (
-    CODE_SPAN_RE,
     KEY,
     LABEL_RE,
     LOCATOR_LABELS,
     SHORT_LABELS,
+    code_spans,
     find_citations,
     find_images,
     is_known_label,
 )
 from brief.model import CSL_VARIABLES, Quote
+from brief.limits import LIMITS
+from brief.pictures import read_picture
 
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
@@ -34,7 +36,38 @@ def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagno
                             + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
                             + _images(loaded, allow_network) + _key_messages(loaded)
-                            + _url(loaded) + _short_notes_alike(loaded))
+                            + _url(loaded) + _short_notes_alike(loaded) + _title(loaded)
+                            + _counts(loaded))
+
+
+def _counts(loaded: LoadedBrief) -> list[Diagnostic]:
+    """Sources and citations within the budget: pandoc formats each in a few milliseconds,
+    so tens of thousands would hold a build for many minutes."""
+    brief, where = loaded.brief, loaded.where
+    problems = []
+    if len(brief.sources) > LIMITS.sources:
+        problems.append(error(
+            where.value(("sources", LIMITS.sources)), f"the brief has {len(brief.sources):,} "
+            f"sources; a brief may have at most {LIMITS.sources:,}",
+            "split it into several briefs"))
+    clusters = brief.citations()
+    if len(clusters) > LIMITS.citations:
+        path, text, _, cluster = clusters[LIMITS.citations]
+        problems.append(error(
+            where.citation(path, text, cluster.items[0].offset),
+            f"the brief has {len(clusters):,} citations; a brief may have at most "
+            f"{LIMITS.citations:,} (this is number {LIMITS.citations + 1:,})",
+            "split it into several briefs"))
+    return problems
+
+
+def _title(loaded: LoadedBrief) -> list[Diagnostic]:
+    limit = LIMITS.title_characters
+    return [error(loaded.where.value((key,)),
+                  f"`{key}` is {len(value):,} characters long; it may be at most {limit:,}",
+                  "put what does not fit in a title into the summary")
+            for key in ("title", "subtitle")
+            if len(value := getattr(loaded.brief, key) or "") > limit]
 
 
 MAX_QR_URL = 2000  # a QR code at the handout's error correction holds about 2,300 bytes
@@ -51,7 +84,8 @@ def _url(loaded: LoadedBrief) -> list[Diagnostic]:
 
 def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     brief, where = loaded.brief, loaded.where
-    known = brief.source_ids()
+    known = dict.fromkeys(brief.source_ids())  # ordered for hints, a set for lookups
+    hints: dict[str, str | None] = {}
     problems = []
     # Citations of an uncitable source by the id it is to get: reported once, at the source.
     meant = _ids_meant(brief)
@@ -60,10 +94,11 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
             at = where.citation(path, text, item.offset)
             if item.key not in known and item.key not in meant:
                 escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
+                if item.key not in hints:  # once per key: 10,000 sources are compared
+                    hints[item.key] = did_you_mean(item.key, known) or _uncitable_hint(loaded)
                 problems.append(error(
                     at, f"unknown source `{item.key}`",
-                    did_you_mean(item.key, known) or _uncitable_hint(loaded)
-                    or f"add it to `sources`{escape}"))
+                    hints[item.key] or f"add it to `sources`{escape}"))
             if item.locator_label and not is_known_label(item.locator_label):
                 if path[-1] == "source":  # a quotation's note: its label is in `locator`
                     at = where.value(path[:-1] + ("locator",))
@@ -114,7 +149,10 @@ BARE_KEY_RE = re.compile(rf"(?<![\\\w@!\]])\[(?P<key>{KEY})(?:,[^\[\]@]*)?\](?![
 def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
     """`[hrw2018]` and `[hrw2018, p. 4]`, naming a source but without the @ that cites it:
     each one's offset, text and source id."""
-    masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    masked = list(text)
+    for start, end in code_spans(text):
+        masked[start:end] = " " * (end - start)
+    masked = "".join(masked)
     return [(match.start(), match.group(0), match.group("key"))
             for match in BARE_KEY_RE.finditer(masked) if match.group("key") in known]
 
@@ -178,7 +216,9 @@ def _pages(loaded: LoadedBrief) -> list[Diagnostic]:
             if item.key not in spans:
                 continue
             ranges, outside_what, field = spans[item.key]
-            outside = [page for first, last in _cited_pages(text, item.offset)
+            # Read within the citation itself: a field may hold thousands of them.
+            cited = _cited_pages(cluster.source, item.offset - cluster.start)
+            outside = [page for first, last in cited
                        for page in (first, last)
                        if not any(low <= page <= high for low, high in ranges)]
             if outside:
@@ -328,6 +368,10 @@ def _picture(loaded: LoadedBrief, written: str, at: Location, what: str,
         return [error(at, f"{what} not found: {written}", "paths are relative to the brief's folder")]
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return [error(at, f"`{written}` is not an SVG, PNG or JPEG image")]
+    try:
+        read_picture(path, written, at)
+    except BriefError as failure:
+        return failure.diagnostics
     return []
 
 

@@ -130,11 +130,15 @@ def build(
     from brief.build import BuildOptions, clashing_outputs, find_briefs
     from brief.console import build_all, print_ignored
 
+    skipped: list = []
     ignored: list = []
-    paths = find_briefs(briefs, ignored)
-    print_ignored(ignored)
+    paths = find_briefs(briefs, skipped, ignored)
+    print_ignored(ignored, skipped)
     if not paths:
         raise typer.BadParameter("no briefs found there", param_hint="BRIEFS")
+    if output is not None and any(Path(output).resolve() == path.resolve() for path in paths):
+        raise typer.BadParameter(f"{output} is the brief itself; the PDF would overwrite it",
+                                 param_hint="-o")
     folder, output_file, format = _output(output, format, several=len(paths) > 1)
 
     def options_for(path: Path) -> BuildOptions:
@@ -272,7 +276,8 @@ def sources_import(
             typer.echo(csl_yaml(items), nl=False)
             raise typer.Exit(0)
         text = append_sources(into, items, display_path(file))
-        write_atomically(text.encode("utf-8"), into)
+        # The brief is updated where it is: a symbolic link to it stays a link.
+        write_atomically(text.encode("utf-8"), Path(os.path.realpath(into)))
     except BriefError as failure:
         print_diagnostics(failure)
         raise typer.Exit(1) from None

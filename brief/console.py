@@ -14,6 +14,9 @@ from pathlib import Path
 from brief.build import BuildOptions, BuildResult, Ignored, build_many, check, find_briefs
 
 
+MAX_SHOWN = 200  # problems printed per brief: thousands would take longer than the check
+
+
 def print_diagnostics(result) -> None:
     """A result's (or a BriefError's) problems, coloured on a terminal."""
     if not result.diagnostics:
@@ -22,7 +25,8 @@ def print_diagnostics(result) -> None:
     from rich.text import Text
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    for diagnostic in result.diagnostics:
+    shown = result.diagnostics[:MAX_SHOWN]
+    for diagnostic in shown:
         colour = "red" if diagnostic.is_error else "yellow"
         head, _, hint = diagnostic.format().partition("\n")
         where, _, message = head.partition(f" {diagnostic.severity}: ")
@@ -31,20 +35,31 @@ def print_diagnostics(result) -> None:
         console.print(line)
         if hint:
             console.print(Text(hint, style="cyan"))
+    if len(result.diagnostics) > len(shown):
+        rest = result.diagnostics[len(shown):]
+        errors = sum(d.is_error for d in rest)
+        console.print(Text(f"{rest[0].location.path}: … and {len(rest):,} more problems "
+                           f"({errors:,} errors); fix these first", style="bold"))
 
 
-def print_ignored(ignored: list[Ignored]) -> None:
-    """The YAML files in the folders given that were not taken for briefs, and why."""
+def print_ignored(ignored: list[Ignored], skipped: list | None = None) -> None:
+    """The YAML files in the folders given that were not taken for briefs, and why; and the
+    files that could not be (links out of the folder, named pipes) as warnings."""
     for item in ignored:
         sys.stderr.write(item.format() + "\n")
+    if skipped:
+        from brief.diagnostics import BriefError
+
+        print_diagnostics(BriefError(skipped))
 
 
 def check_all(paths: list[Path], **options) -> int:
     """Check each brief (folders: the briefs in them), print its problems and what was
     checked; exit code 1 if any has errors."""
     ignored: list[Ignored] = []
-    briefs = find_briefs(paths, ignored)
-    print_ignored(ignored)
+    skipped: list = []
+    briefs = find_briefs(paths, skipped, ignored)
+    print_ignored(ignored, skipped)
     if not briefs:  # a usage error, as `brief build` answers it
         sys.stderr.write(f"error: no briefs found in {', '.join(map(str, paths))}\n")
         return 2
