@@ -60,6 +60,7 @@ class BuildResult:
     output: Path | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: bool = False  # the output was already up to date
+    contents: str | None = None  # what a check went through: "2 sections, 8 claims, …"
 
     @property
     def ok(self) -> bool:
@@ -103,6 +104,7 @@ def check(path: Path, strict: bool = False, style: str | None = None,
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
+        result.contents = contents(loaded)
         result.diagnostics = _lint(loaded, allow_network)
         result.diagnostics += check_evidence(loaded, require_evidence).diagnostics
         result.diagnostics += _brand(loaded, brand)[1]
@@ -130,6 +132,22 @@ def verify(path: Path, require_evidence: bool = False, strict: bool = False):
     evidence = check_evidence(loaded, require_evidence)
     result.diagnostics = sort_diagnostics(_strictly(evidence.diagnostics, strict))
     return result, loaded, ledger_rows(loaded, evidence)
+
+
+def contents(loaded: LoadedBrief) -> str:
+    """What a brief holds, in words: what `brief check` went through."""
+    from brief.model import Claim, Quote
+
+    blocks = [block for section in loaded.brief.sections for block in section.body]
+    counts = (
+        (len(loaded.brief.sections), "section", "sections"),
+        (sum(isinstance(block, Claim) for block in blocks), "claim", "claims"),
+        (sum(isinstance(block, Quote) for block in blocks), "quotation", "quotations"),
+        (sum(len(cluster.items) for *_, cluster in loaded.brief.citations()), "citation",
+         "citations"),
+        (len(loaded.brief.sources), "source", "sources"),
+    )
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
 
 
 def _checks_of_partial(failure: BriefError, allow_network: bool) -> list[Diagnostic]:
@@ -353,16 +371,57 @@ def _refuse_overwriting_an_input(output: Path, inputs: list[Path], loaded) -> No
                 f"-o {loaded.path.with_suffix('.pdf').name}")])
 
 
-BRIEF_MARKERS = re.compile(r"^title:", re.M), re.compile(r"^sections:", re.M)
+# What tells a brief from the other YAML files beside it, judged on the text alone.
+REQUIRED_KEYS = ("title", "date", "organisation", "summary", "sections", "recommendations",
+                 "sources")
+BRAND_KEYS = ("meta", "color", "logo", "typography", "defaults")
+TOP_LEVEL_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.M)
+TOP_LEVEL_LIST_RE = re.compile(r"^(?:-(?:[ \t]|$)|\[)", re.M)
 
 
-def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> list[Path]:
+@dataclass(frozen=True)
+class Ignored:
+    """A YAML file in a folder of briefs that is not built, and why."""
+
+    path: Path
+    reason: str
+
+    def format(self) -> str:
+        return f"{self.path}: ignored: {self.reason}"
+
+
+def not_a_brief(text: str) -> str | None:
+    """Why a YAML file found in a folder is not a brief, or None if it looks like one.
+
+    A file with three of a brief's required keys, even misspelt, is taken for a brief, so that
+    its mistakes are reported rather than the file passed over.
+    """
+    import difflib
+
+    keys = TOP_LEVEL_KEY_RE.findall(text)
+    if "references" in keys:
+        return "a sources file (it has `references:`), not a brief"
+    if not keys and TOP_LEVEL_LIST_RE.search(text):
+        return "a list, as in a sources file, not a brief"
+    if keys and set(keys) <= set(BRAND_KEYS):
+        return "a brand file, not a brief"
+    found = [key for key in REQUIRED_KEYS
+             if difflib.get_close_matches(key, keys, n=1, cutoff=0.75)]
+    if len(found) >= 3:
+        return None
+    having = f"only {', '.join(f'`{key}`' for key in found)}" if found else "none"
+    return (f"not a brief: it has {having} of the keys a brief needs "
+            f"({', '.join(REQUIRED_KEYS)})")
+
+
+def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None,
+                ignored: list[Ignored] | None = None) -> list[Path]:
     """The briefs named, with folders replaced by the briefs directly inside them.
 
-    A YAML file in a folder counts as a brief when it has top-level `title:` and `sections:`
-    keys, so sources files (refs.yaml) and brand files beside the briefs are left alone.
     A folder's links that lead out of it, and what is no regular file (a named pipe would
-    never end), are not built: each is added to `skipped` as a warning.
+    never end), are not built: each is added to `skipped` as a warning. Every other YAML file
+    in a folder that is not taken for a brief (sources and brand files, and other YAML) is
+    added to `ignored` with the reason.
     """
     found: list[Path] = []
     for path in paths:
@@ -370,7 +429,9 @@ def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> l
             found.append(path)
             continue
         folder = path.resolve()
-        for candidate in sorted(path.glob("*.y*ml")):
+        for candidate in sorted([*path.glob("*.yaml"), *path.glob("*.yml")]):
+            if candidate.name.startswith("."):
+                continue
             reason = _not_a_brief_file(candidate, folder)
             if reason:
                 if skipped is not None:
@@ -380,11 +441,13 @@ def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> l
                                            hint))
                 continue
             try:
-                text = candidate.read_text("utf-8", errors="replace")
-            except OSError:
-                continue
-            if all(marker.search(text) for marker in BRIEF_MARKERS):
+                reason = not_a_brief(candidate.read_text("utf-8", errors="replace"))
+            except OSError as failure:
+                reason = f"cannot be read: {failure.strerror}"
+            if reason is None:
                 found.append(candidate)
+            elif ignored is not None:
+                ignored.append(Ignored(candidate, reason))
     return list(dict.fromkeys(found))
 
 

@@ -143,7 +143,8 @@ def resolve_style(name: str, folder: Path, at: Location) -> Style:
                                     "paths are relative to the folder of the brief")])
     else:
         collection = style_collection()
-        style_id = STYLE_NAMES.get(name, name)
+        # Style ids are lower case; `APA` or `Chicago-Note` can only mean one style.
+        style_id = STYLE_NAMES.get(name.lower(), name.lower())
         candidates = [collection / f"{style_id}.csl", collection / "dependent" / f"{style_id}.csl"]
         path = next((p for p in candidates if p.is_file()), candidates[0])
         if "/" in style_id or not path.is_file():

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.build import BuildOptions, BuildResult, build_many, check
+from brief.build import BuildOptions, BuildResult, Ignored, build_many, check, find_briefs
 
 
 MAX_SHOWN = 200  # problems printed per brief: thousands would take longer than the check
@@ -42,13 +42,40 @@ def print_diagnostics(result) -> None:
                            f"({errors:,} errors); fix these first", style="bold"))
 
 
+def print_ignored(ignored: list[Ignored], skipped: list | None = None) -> None:
+    """The YAML files in the folders given that were not taken for briefs, and why; and the
+    files that could not be (links out of the folder, named pipes) as warnings."""
+    for item in ignored:
+        sys.stderr.write(item.format() + "\n")
+    if skipped:
+        from brief.diagnostics import BriefError
+
+        print_diagnostics(BriefError(skipped))
+
+
 def check_all(paths: list[Path], **options) -> int:
-    """Check each brief, print its problems; exit code 1 if any has errors."""
-    failed = False
-    for path in paths:
+    """Check each brief (folders: the briefs in them), print its problems and what was
+    checked; exit code 1 if any has errors."""
+    ignored: list[Ignored] = []
+    skipped: list = []
+    briefs = find_briefs(paths, skipped, ignored)
+    print_ignored(ignored, skipped)
+    if not briefs:  # a usage error, as `brief build` answers it
+        sys.stderr.write(f"error: no briefs found in {', '.join(map(str, paths))}\n")
+        return 2
+    failed = 0
+    for path in briefs:
         result = check(path, **options)
         print_diagnostics(result)
-        failed |= not result.ok
+        failed += not result.ok
+        if result.ok:
+            warnings = len(result.diagnostics)
+            sys.stderr.write(f"checked {path}: {result.contents}; "
+                             + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings
+                                else "no problems") + "\n")
+    if len(briefs) > 1:
+        sys.stderr.write(f"checked {len(briefs)} briefs: "
+                         + (f"{failed} with errors" if failed else "no errors") + "\n")
     return 1 if failed else 0
 
 

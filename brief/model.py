@@ -413,4 +413,49 @@ def json_schema() -> dict[str, Any]:
         "description": schema["properties"]["sources"]["description"],
         "anyOf": [{"type": "array", "items": source_or_file}, {"type": "string"}],
     }
+    # CSL's text and number variables, which the model lets through unnamed, so that editors
+    # complete and check them too.
+    source = schema["$defs"]["Source"]["properties"]
+    for name in CSL_TEXT_VARIABLES:
+        if name not in source:
+            source[name] = {"type": ["string", "number"], "title": name,
+                            **({"description": CSL_DESCRIPTIONS[name]}
+                               if name in CSL_DESCRIPTIONS else {})}
+    for name in ("issued", "accessed", "author", "editor"):
+        source[name]["description"] = CSL_DESCRIPTIONS[name]
     return schema
+
+
+CSL_DESCRIPTIONS = {
+    "title": "the title of the item",
+    "title-short": "a short title, used in later notes",
+    "container-title": "the journal, newspaper, book or website the item is part of",
+    "collection-title": "the series, e.g. Policy Papers",
+    "page": "the item's pages in its container, e.g. 399-415",
+    "number-of-pages": "how many pages the item has",
+    "volume": "volume number",
+    "issue": "issue number",
+    "number": "the report's, case's or law's number, e.g. A/HRC/25/63",
+    "edition": "edition, e.g. 2",
+    "publisher": "publisher",
+    "publisher-place": "where it was published, e.g. New York",
+    "authority": "the court, legislature or body that issued a case or a law",
+    "jurisdiction": "the country or system of law",
+    "genre": "the kind of item, e.g. Working paper or PhD thesis",
+    "DOI": "Digital Object Identifier, e.g. 10.1002/app5.82 (without https://doi.org/)",
+    "URL": "the web address of the item",
+    "ISBN": "ISBN of a book",
+    "ISSN": "ISSN of a journal",
+    "language": "the item's language, a BCP 47 tag such as en or ko",
+    "note": "a note printed with the reference, as the style allows",
+    "citation-key": "the key to cite the item by; Zotero and Better BibTeX write it",
+    "abstract": "summary of the item (not printed)",
+    "medium": "the medium, e.g. Video or CD",
+    "archive": "the archive that holds the item",
+    "event-title": "the event (conference, hearing) the item belongs to",
+    "issued": "when it was published: 2015, 2015-03, 2015-03-05 or CSL date-parts",
+    "accessed": "when a web page was consulted: YYYY-MM-DD",
+    "author": "authors: [{family: Song, given: Jiyoung}], [{literal: Human Rights Watch}] or "
+              "[\"Song, Jiyoung\"]",
+    "editor": "editors, written as authors are",
+}

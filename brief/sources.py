@@ -176,15 +176,17 @@ def _ris_date(value: Any) -> dict[str, Any] | None:
 
 
 def with_citable_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give every item an id that pandoc can cite: its own, or author + year (`song2015`).
+    """Give every item an id that pandoc can cite: its `citation-key` (Zotero 7 and Better
+    BibTeX write one), its own id, or one made from author and year (`song2015`, `hrw2018`).
 
     Zotero's CSL-JSON ids are often item URLs, which no `[@…]` can reach.
     """
+    items = [with_citation_key(item) for item in items]
     taken = {str(item["id"]) for item in items if KEY_RE.match(str(item.get("id", "")))}
     result = []
     for item in items:
         if not KEY_RE.match(str(item.get("id", ""))):
-            base = _made_id(item)
+            base = made_id(item)
             candidate, suffix = base, ord("a")
             while candidate in taken:
                 candidate, suffix = f"{base}{chr(suffix)}", suffix + 1
@@ -194,18 +196,56 @@ def with_citable_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
-def _made_id(item: dict[str, Any]) -> str:
+def with_citation_key(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its `citation-key` as its id, when it has a citable one."""
+    key = item.get("citation-key")
+    if isinstance(key, str) and KEY_RE.match(key.strip()):
+        return {**{k: v for k, v in item.items() if k != "citation-key"}, "id": key.strip()}
+    return item
+
+
+# Words left out of an organisation's initials and never taken as its id.
+MINOR_WORDS = {"a", "an", "and", "at", "de", "des", "du", "for", "in", "la", "le", "les", "of",
+               "on", "the", "to", "und", "von", "y"}
+
+
+def made_id(item: dict[str, Any]) -> str:
+    """An id from the first author (or editor) and the year: `song2015`; an organisation
+    gives its acronym (`hrw2018`, `ohchr2018`) or its one significant word (`amnesty2019`)."""
     names = item.get("author") or item.get("editor") or []
     first = names[0] if names and isinstance(names[0], dict) else {}
-    word = first.get("family") or first.get("literal") or str(item.get("title") or "source")
-    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-    word = re.sub(r"[^a-z0-9]", "", word.split()[0].lower() if word.split() else "") or "source"
+    if first.get("family"):
+        word = _ascii(first["family"]).split()
+        word = word[0] if word else ""
+    elif first.get("literal"):
+        word = _organisation_word(_ascii(first["literal"]))
+    else:
+        title = [w for w in re.findall(r"[A-Za-z]+", _ascii(str(item.get("title") or "")))
+                 if w.lower() not in MINOR_WORDS]
+        word = title[0] if title else ""
+    word = re.sub(r"[^a-z0-9]", "", word.lower()) or "source"
     year = ""
     parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) \
         else None
     if parts and parts[0]:
         year = str(parts[0][0])
     return f"{word}{year}"
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _organisation_word(name: str) -> str:
+    """`Human Rights Watch` -> hrw; `UN Human Rights Council` -> unhrc; `Office of the High
+    Commissioner for Human Rights (OHCHR)` -> ohchr; `Amnesty International` -> amnesty."""
+    written = re.search(r"\(([A-Za-z]{2,})\)", name)
+    if written:
+        return written.group(1)
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in MINOR_WORDS]
+    if len(words) >= 3:
+        return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in words)
+    return words[0] if words else ""
 
 
 # --- writing ---------------------------------------------------------------------------------
