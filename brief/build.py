@@ -168,17 +168,18 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
             preload(loaded.brief.language, layout)
             citations = citing.result()
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
-                           for_print=options.for_print)
+                           for_print=options.for_print, allow_network=options.allow_network)
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
             _checks_of_partial(failure, options.allow_network), options.strict)
         result.diagnostics = sort_diagnostics(result.diagnostics)
         return result
     # Folders resolved here: a layout process may not share this process's working folder.
+    # The brand's folder is not among them: its logo is embedded already, and nothing else
+    # there (an organisation's other files) is the brief's to read.
     layout_job = None if options.format == "html" else LayoutJob(
         html=html, base_folder=loaded.folder.resolve(),
-        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]
-                         + ([brand.folder] if brand else [])],
+        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]],
         brief_file=loaded.where.brief_file, allow_network=options.allow_network,
         variant=options.pdf_variant, max_pages=1 if layout == "handout" else None)
     return _Prepared(result, options, loaded, citations, brand, html, layout_job)

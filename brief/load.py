@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,11 @@ class LoadedBrief:
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A value as a message quotes it: cut in the middle when it is long."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-(limit // 2):]}"
 
 
 def display_path(path: Path) -> str:
@@ -399,9 +405,31 @@ def _move(old_values: dict, old_keys: dict, where: SourceMap, old: NodePath,
                 table[new + path[len(old):]] = location
 
 
+# What Linux and macOS allow: longer names make every file call fail (ENAMETOOLONG).
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
+
+
 def resolve_inside(folder: Path, relative: str, at: Location, what: str,
                    whose: str = "brief") -> Path:
-    """A path named in a brief (or brand file), refused unless it stays inside its folder."""
+    """A path named in a brief (or brand file), refused unless it stays inside its folder and
+    is a name the system can open."""
+    shown = shorten(relative.replace("\x00", "\\0"))
+    if "\x00" in relative:
+        raise BriefError([error(at, f"{what} `{shown}` is not a file name",
+                                "a file name cannot contain a NUL character (\\0 or %00)")])
+    try:
+        encoded = [os.fsencode(part) for part in Path(relative).parts]
+    except UnicodeEncodeError:
+        raise BriefError([error(at, f"{what} `{shown}` is not a file name",
+                                "it contains a character that no file name can hold")]) \
+            from None
+    longest = max(encoded, key=len, default=b"")
+    if len(longest) > MAX_NAME_BYTES or len(os.fsencode(folder.resolve())) + \
+            sum(len(part) + 1 for part in encoded) > MAX_PATH_BYTES:
+        raise BriefError([error(
+            at, f"{what} `{shown}` has a name too long for a file",
+            f"a file name has at most {MAX_NAME_BYTES} bytes, a path {MAX_PATH_BYTES}")])
     candidate = (folder / relative).resolve()
     if not candidate.is_relative_to(folder.resolve()):
         raise BriefError([error(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from brief.sanitise import safe_html
+
 # Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
 ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
@@ -62,8 +64,11 @@ class Cluster:
 
 
 def find_citations(text: str) -> list[Cluster]:
-    """All citation clusters in a markdown text, in order; code spans are skipped."""
+    """All citation clusters in a markdown text, in order; code spans, pictures and link
+    addresses are skipped."""
     masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    for start, end in _pictures_and_addresses(text):
+        masked = masked[:start] + " " * (end - start) + masked[end:]
     clusters = []
     for match in BRACKETED_RE.finditer(masked):
         items = _items(match.group("body"), match.start("body"))
@@ -81,6 +86,34 @@ def find_citations(text: str) -> list[Cluster]:
                                 (CiteItem(match.group("key"), match.start(), label),),
                                 narrative=True))
     return sorted(clusters, key=lambda c: c.start)
+
+
+def _pictures_and_addresses(text: str) -> list[tuple[int, int]]:
+    """Where markdown reads a picture (`![alt](file)`, whole) or a link's address (`](…)`).
+
+    No citation is looked for there: one cut out of `![map](<[@a]x.png>)` would leave the
+    picture's file name different from the name that was checked. Found with markdown-it's own
+    link and image rules, so that these spans are exactly the ones it renders.
+    """
+    if "](" not in text:
+        return []  # the common case, answered without loading the markdown parser
+    from markdown_it.rules_inline import image, link
+    from markdown_it.rules_inline.state_inline import StateInline
+
+    md = _md("en", images=True)
+    state = StateInline(text, md, {}, [])
+    spans = []
+    position = text.find("[")
+    while position >= 0:
+        before = text[:position - 1] if position > 0 and text[position - 1] == "!" else None
+        picture = before is not None and (len(before) - len(before.rstrip("\\"))) % 2 == 0
+        state.pos = position - 1 if picture else position
+        if (image if picture else link)(state, True):
+            start = (position - 1 if picture
+                     else md.helpers.parseLinkLabel(state, position, True) + 1)
+            spans.append((start, state.pos))
+        position = text.find("[", position + 1)
+    return spans
 
 
 def _items(body: str, offset: int) -> list[CiteItem]:
@@ -272,7 +305,7 @@ def render_inline(text: str, language: str = "en",
                       lambda m: _anchor(m.group(1), citation_html(int(m.group(3)),
                                                                   clusters[int(m.group(3))])),
                       html)
-    return Markup(html)
+    return safe_html(html)
 
 
 def _anchor(word: str, citation: str) -> str:

@@ -34,8 +34,12 @@ def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
             if parts.scheme == "data" or allow_network and parts.scheme in ("http", "https"):
                 return super().fetch(url, headers)
             if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                try:
+                    path = Path(unquote(parts.path)).resolve()
+                    inside = any(path.is_relative_to(root) for root in roots) and path.is_file()
+                except (ValueError, OSError):  # a NUL (%00) or a name too long
+                    inside = False
+                if inside:
                     return super().fetch(url, headers)
             refused.append(url)
             raise FatalURLFetchingError(f"brief does not fetch {url}")

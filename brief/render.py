@@ -16,7 +16,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from brief import __version__
-from brief.check import is_web_address
+from brief.check import resolve_picture
+from brief.diagnostics import BriefError, Location, error
 from brief.brand import Brand
 from brief.cite import Citations
 from brief.load import LoadedBrief
@@ -96,8 +97,11 @@ class Rendered:
 
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
-                for_print: bool = False) -> str:
-    """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser."""
+                for_print: bool = False, allow_network: bool = False) -> str:
+    """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
+
+    Pictures are embedded from the files the check resolved (check.resolve_picture); a picture
+    that does not pass it stops the render with a located BriefError."""
     brief = loaded.brief
     env = environment()
     citation_template = env.get_template("citation.html")
@@ -111,14 +115,15 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         """Plain fields get the same typography (quotes, dashes) as markdown ones."""
         return render_inline(text, brief.language)
 
-    def picture(written: str) -> str:
-        return picture_url(loaded.folder, written)
-
     def html(path: NodePath, text: str) -> Markup:
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text,
                                             note=rendered.note if with_notes else None)
+
+        def picture(written: str) -> str:
+            return picture_url(loaded, written, loaded.where.value(path), "picture",
+                               allow_network)
         return render_inline(text, brief.language, citation, move_punctuation=note_style,
                              image_source=picture if path[-1] == "text" else None)
 
@@ -174,7 +179,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "url_link": (brief.url or "").lower().startswith(("http://", "https://")),
         "note_style": note_style,
         "cite_as": citations.cite_as,
-        "logo": logo(loaded, brand),
+        "logo": logo(loaded, brand, allow_network),
         "theme": brand or Brand(),
         "direction": "rtl" if brief.language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr",
         "key_sources": [(key, bibliography[key]) for key in most_cited(brief)
@@ -193,18 +198,24 @@ def _stylesheet(layout: str) -> str:
                      for name in ("print.css", f"{layout}/{layout}.css"))
 
 
-def picture_url(folder: Path, written: str) -> str:
-    """Checked already: a web address (with --allow-network), or a file to embed."""
-    return written if is_web_address(written) else data_url(folder / written)
+def picture_url(loaded: LoadedBrief, written: str, at: Location, what: str,
+                allow_network: bool) -> str:
+    """A web address (with --allow-network), or the file the check resolved as a data: URL."""
+    resolved = resolve_picture(loaded.folder, written, at, what, allow_network)
+    return resolved if isinstance(resolved, str) else data_url(resolved, at)
 
 
-def logo(loaded: LoadedBrief, brand: Brand | None) -> dict[str, str] | None:
+def logo(loaded: LoadedBrief, brand: Brand | None,
+         allow_network: bool = False) -> dict[str, str] | None:
     """The brief's own logo (its alt text is the organisation), else the brand's."""
     if loaded.brief.organisation.logo:
-        return {"src": picture_url(loaded.folder, loaded.brief.organisation.logo),
+        at = loaded.where.value(("organisation", "logo"))
+        return {"src": picture_url(loaded, loaded.brief.organisation.logo, at, "logo",
+                                   allow_network),
                 "alt": loaded.brief.organisation.name}
     if brand and brand.logo:
-        return {"src": data_url(brand.logo.path), "alt": brand.logo.alt}
+        return {"src": data_url(brand.logo.path, Location(str(brand.path))),
+                "alt": brand.logo.alt}
     return None
 
 
@@ -226,9 +237,13 @@ def short_title(title: str) -> str:
     return main.strip() if colon and main.strip() else title
 
 
-def data_url(path: Path) -> str:
+def data_url(path: Path, at: Location) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    try:
+        data = path.read_bytes()
+    except OSError as failure:  # gone or unreadable since it was checked
+        raise BriefError([error(at, f"cannot read {path.name}: {failure.strerror}")]) from None
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def metadata(loaded: LoadedBrief) -> dict[str, str]:

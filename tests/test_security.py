@@ -17,7 +17,7 @@ from brief.build import BuildOptions, build
 from brief.cite import style_collection
 from brief.freshness import cache_folder
 from brief.resources import templates_folder
-from tests.conftest import DATA, EXAMPLE
+from tests.conftest import DATA, EXAMPLE, ROOT
 from tests.test_load import VALID, problems
 
 HOSTILE = DATA / "hostile" / "attack.yaml"
@@ -261,3 +261,82 @@ def test_pictures_with_spaces_and_accents_in_their_names(workdir, run):
     (workdir / "b.yaml").write_text(text, "utf-8")
     assert run("build", "--format", "html", "b.yaml") == (0, "wrote b.html\n")
     assert '<img src="data:image/png;base64,' in (workdir / "b.html").read_text("utf-8")
+
+
+def _attributes(html: str) -> set[tuple[str, str]]:
+    """Every (element, attribute) pair in the body of an HTML document."""
+    from html.parser import HTMLParser
+
+    found: set[tuple[str, str]] = set()
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.update((tag, name) for name, _ in attrs)
+
+    Collect().feed(html.split("</style>", 1)[1])
+    return found
+
+
+def test_no_attribute_from_a_citation_or_a_source_reaches_the_page(tmp_path, run):
+    shutil.copy(DATA / "hostile" / "attributes.yaml", tmp_path / "b.yaml")
+    assert run("build", "--format", "html", "b.yaml", cwd=tmp_path) == (0, "wrote b.html\n")
+    html = (tmp_path / "b.html").read_text("utf-8")
+    # Only the attributes brief's templates and sanitiser write; none named in the brief.
+    assert {name for _, name in _attributes(html)} <= {
+        "class", "id", "href", "src", "alt", "lang", "dir", "datetime", "role", "aria-label",
+        "content", "name", "charset", "title"}
+    assert ("code", "class") not in _attributes(html)
+    body = html.split("</style>", 1)[1]
+    assert "<code>y</code>{.summary-box data-x=1}" in body
+    # The attribute syntax is printed as the brief wrote it, in the notes.
+    assert '<code>x</code>{onmouseover=“alert(1)” style=“position:fixed;inset:0”}' in body
+    assert ('<a href="https://e.org">https://e.org</a>{onclick=“alert(2)” .note '
+            'style=“font-size:90pt”}') in body
+    assert "<em>A &lt;Span Style=" in body and "<a>javascript:alert(5)</a>" in body
+
+
+def test_a_picture_path_that_looks_like_a_citation_is_the_file_it_names(workdir, run):
+    secret = workdir / "secret.png"
+    secret.write_bytes(PNG + b"secret")
+    # The name the path would have had with its citation cut out and a marker put in.
+    (workdir / "\ue0000\ue001x.png").symlink_to(secret)
+    text = VALID.replace("      - claim: A claim [@a, p. 1].\n",
+                         "      - claim: A claim [@a, p. 1].\n"
+                         "      - text: \"![a map](<[@a]x.png>)\"\n")
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    expected = ("b.yaml:9:16: error: picture not found: [@a]x.png\n"
+                "  hint: paths are relative to the brief's folder\n")
+    assert run("check", "b.yaml") == (1, expected)
+    assert run("build", "--format", "html", "b.yaml") == (1, expected)
+
+    (workdir / "[@a]x.png").write_bytes(PNG)
+    assert run("build", "--format", "html", "b.yaml") == (0, "wrote b.html\n")
+    html = (workdir / "b.html").read_text("utf-8")
+    import base64
+    assert f'<img src="data:image/png;base64,{base64.b64encode(PNG).decode()}" alt="a map">' \
+        in html
+    assert base64.b64encode(PNG + b"secret").decode() not in html
+
+
+def test_a_brand_opens_only_its_own_files_to_the_brief(tmp_path, run):
+    brand = tmp_path / "orgbrand"
+    brand.mkdir()
+    shutil.copy(ROOT / "briefs" / "brands" / "meadow" / "meadow-logo.svg", brand / "logo.svg")
+    (brand / "payslip.png").write_bytes(PNG)
+    (brand / "_brand.yml").write_text(
+        "color: {primary: '#1b365d'}\nlogo:\n  medium: {path: logo.svg, alt: Org}\n", "utf-8")
+    folder = tmp_path / "received"
+    folder.mkdir()
+    (folder / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        f'<image href="{(brand / "payslip.png").as_uri()}" width="10" height="10"/></svg>',
+        "utf-8")
+    (folder / "b.yaml").write_text(VALID.replace(
+        "      - claim: A claim [@a, p. 1].\n",
+        "      - claim: A claim [@a, p. 1].\n      - text: \"![a map](map.svg)\"\n"), "utf-8")
+    code, output = run("build", "--brand", str(brand / "_brand.yml"), "b.yaml", cwd=folder)
+    assert (code, output) == (1, (
+        f"b.yaml:1:1: error: the brief refers to `{(brand / 'payslip.png').as_uri()}`, "
+        "outside its folder\n"
+        "  hint: a brief may only use files in its own folder\n"))
+    assert not (folder / "b.pdf").exists()
