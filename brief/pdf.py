@@ -129,6 +129,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         "pdf_tags": True,
         "pdf_variant": variant or ACCESSIBLE_VARIANT,
     }
+    from weasyprint.urls import FatalURLFetchingError
+
     with _weasyprint_warnings() as messages:
         try:
             document = HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
@@ -140,14 +142,16 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
             else:
                 overflow = None
                 pdf = document.write_pdf(**options)
-        except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
+        # WeasyPrint raises many kinds, and the fetcher's refusal is a BaseException (it must
+        # stop the layout, not become a warning); none may reach the user raw.
+        except (Exception, FatalURLFetchingError) as failure:
             if refused:
-                raise _refused(refused, at) from None
+                raise RefusedFetches(refused, at, allow_network) from None
             raise BriefError([error(at, f"the PDF could not be laid out: {failure}",
                                     "this is a bug in brief if the brief checks cleanly; "
                                     "please report it with the brief")]) from None
     if refused:
-        raise _refused(refused, at)
+        raise RefusedFetches(refused, at, allow_network)
     if overflow is not None:
         raise TooManyPages(len(document.pages), overflow)
     diagnostics = [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
@@ -157,10 +161,29 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     return pdf, diagnostics
 
 
-def _refused(urls: list[str], at: Location) -> BriefError:
-    return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
-                             "a brief may only use files in its own folder")
-                       for url in dict.fromkeys(urls)])
+class RefusedFetches(BriefError):
+    """The layout asked for addresses brief does not fetch; the build, which knows which
+    picture holds them, may say where (brief.build). Reported at the brief's start otherwise."""
+
+    def __init__(self, urls: list[str], at: Location, allow_network: bool = False):
+        self.urls = list(dict.fromkeys(urls))
+        self.at = at
+        self.allow_network = allow_network
+        super().__init__([refusal(url, at, allow_network) for url in self.urls])
+
+    def __reduce__(self):  # sent back from the layout process (brief.engine)
+        return RefusedFetches, (self.urls, self.at, self.allow_network)
+
+
+def refusal(url: str, at: Location, allow_network: bool = False, what: str = "the brief"
+            ) -> Diagnostic:
+    """The error for one address the fetcher refused, said at `at` of `what` refers to it."""
+    if urlsplit(url).scheme in ("http", "https") and not allow_network:
+        return error(at, f"{what} fetches `{url}` from the web, and brief does not go online "
+                     "by itself", "remove the reference (an SVG's font or image, say), or "
+                     "build with --allow-network if you trust the brief")
+    return error(at, f"{what} refers to `{url}`, outside its folder",
+                 "a brief may only use files in its own folder")
 
 
 def overflow_mm(document, max_pages: int) -> float:

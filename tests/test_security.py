@@ -336,7 +336,28 @@ def test_a_brand_opens_only_its_own_files_to_the_brief(tmp_path, run):
         "      - claim: A claim [@a, p. 1].\n      - text: \"![a map](map.svg)\"\n"), "utf-8")
     code, output = run("build", "--brand", str(brand / "_brand.yml"), "b.yaml", cwd=folder)
     assert (code, output) == (1, (
-        f"b.yaml:1:1: error: the brief refers to `{(brand / 'payslip.png').as_uri()}`, "
+        f"b.yaml:9:16: error: picture `map.svg` refers to `{(brand / 'payslip.png').as_uri()}`, "
         "outside its folder\n"
         "  hint: a brief may only use files in its own folder\n"))
     assert not (folder / "b.pdf").exists()
+
+
+def test_a_logo_that_fetches_a_font_from_the_web_is_a_located_error(tmp_path, command):
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><style>@font-face'
+        '{font-family:X;src:url(http://example.invalid/x.woff)} text{font-family:X}</style>'
+        '<text x="0" y="20">Org</text></svg>', "utf-8")
+    text = VALID.replace("organisation: {name: Org}", "organisation: {name: Org, logo: logo.svg}")
+    for name in ("one.yaml", "two.yaml"):
+        (tmp_path / name).write_text(text, "utf-8")
+    message = ("{}:3:33: error: logo `logo.svg` fetches `http://example.invalid/x.woff` from "
+               "the web, and brief does not go online by itself\n"
+               "  hint: remove the reference (an SVG's font or image, say), or build with "
+               "--allow-network if you trust the brief\n")
+    assert command("build", "one.yaml", cwd=tmp_path) == (1, message.format("one.yaml"))
+    # Two briefs: each laid out in its own layout process, which must survive the refusal.
+    code, output = command("build", "-j", "2", "one.yaml", "two.yaml", cwd=tmp_path)
+    assert code == 1
+    assert sorted(output.splitlines(keepends=True)) == sorted(
+        (message.format("one.yaml") + "failed one.yaml\n" + message.format("two.yaml")
+         + "failed two.yaml\n").splitlines(keepends=True))
