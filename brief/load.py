@@ -147,7 +147,7 @@ def load_brief(path: Path) -> LoadedBrief:
     except ValidationError as failure:
         # Without all its sources, checking the rest would only report their ids as unknown.
         patched = None if problems else _patched(data, failure, where, path, source_files)
-        problems += [_diagnostic(item, data, where) for item in failure.errors()]
+        problems += [validation_diagnostic(item, data, where) for item in failure.errors()]
         raise BriefError(problems, patched) from None
     if problems:
         raise BriefError(problems)
@@ -243,6 +243,8 @@ def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
 def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
                at: Location | None = None) -> Any:
     text = _read_text(path, shown, at)
+    if path.suffix.lower() == ".json":
+        text = _joined_surrogates(text)
     where.texts[shown] = text
     try:
         # Composing only (libyaml, in C) gives nodes with positions and constructs nothing:
@@ -268,6 +270,19 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
     return _plain(tree, shown, where, root, 0, [0])
 
 
+# JSON writes a character beyond U+FFFF as two escapes (`\ud83d\ude00`, as Python's json does);
+# YAML reads each half alone and refuses it. The pair becomes the character it stands for.
+SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})",
+                            re.I)
+
+
+def _joined_surrogates(text: str) -> str:
+    if "\\u" not in text:
+        return text
+    return SURROGATE_PAIR.sub(lambda m: m.group(1) + chr(
+        0x10000 + (int(m.group(2), 16) - 0xD800) * 0x400 + int(m.group(3), 16) - 0xDC00), text)
+
+
 def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
     """How many values the tree holds with aliases expanded, counted without expanding them."""
     if id(node) in sizes or depth > MAX_DEPTH:
@@ -291,6 +306,8 @@ def _yaml_hint(problem: str) -> str | None:
         return "put text that starts with @, `, % or contains [@…] in quotes"
     if "could not find expected ':'" in problem:
         return "every line of a mapping is `key: value`; check the indentation"
+    if "maximum nesting depth" in problem:
+        return "no brief or sources file nests lists and mappings this deep"
     if "did not find expected" in problem:
         return "check the indentation and the brackets or quotes of this line and the one before"
     return None
@@ -366,7 +383,27 @@ def _plain(node: yaml.Node, shown: str, where: SourceMap, path: NodePath, depth:
             where.values[child] = _location(shown, item)
             items.append(_plain(item, shown, where, child, depth + 1, counter))
         return items
-    return _scalar(node)
+    try:
+        value = _scalar(node)
+    except ValueError:  # Python converts at most 4,300 digits: the limit keeps that quick
+        raise BriefError([error(here, f"a number of {len(node.value):,} digits is too long",
+                                "quote it if it is text; no value in a brief needs a number "
+                                "this long")]) from None
+    if isinstance(value, str) and (control := CONTROL_RE.search(value)):
+        character = control.group(0)
+        raise BriefError([error(
+            here, f"the text contains the control character U+{ord(character):04X}"
+            f"{CONTROL_NAMES.get(character, '')}, which prints as nothing or as a box",
+            "delete it (it is invisible in most editors), or the escape that wrote it, "
+            "such as \\a or \\x01")])
+    return value
+
+
+# Characters no text shows: C0 and C1 controls but tab and line ends, and DEL. YAML lets them
+# in through escapes ("\a", "\N", "\x01") only.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {"\x00": " (NUL)", "\x07": " (bell)", "\x08": " (backspace)", "\x1b": " (escape)",
+                 "\x7f": " (delete)", "\x85": " (next line)"}
 
 
 # --- source files -------------------------------------------------------------------------
@@ -558,7 +595,8 @@ def _node(data: Any, path: NodePath) -> Any:
     return data
 
 
-def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
+def validation_diagnostic(item: dict, data: Any, where: SourceMap) -> Diagnostic:
+    """One pydantic error as a diagnostic at the place in the file of the value it is about."""
     path = _data_path(item["loc"], data)
     kind = item["type"]
     name = str(path[-1]) if path else "brief"

@@ -361,3 +361,172 @@ def test_a_logo_that_fetches_a_font_from_the_web_is_a_located_error(tmp_path, co
     assert sorted(output.splitlines(keepends=True)) == sorted(
         (message.format("one.yaml") + "failed one.yaml\n" + message.format("two.yaml")
          + "failed two.yaml\n").splitlines(keepends=True))
+
+
+def test_numbers_too_long_for_python_are_located_errors(workdir, run):
+    digits = "9" * 5000
+    text = VALID.replace("title: A Report", f"title: A Report\n    volume: {digits}")
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    assert run("check", "b.yaml") == (1, (
+        "b.yaml:16:13: error: a number of 5,000 digits is too long\n"
+        "  hint: quote it if it is text; no value in a brief needs a number this long\n"))
+    (workdir / "refs.json").write_text(
+        '[{"id": "b", "type": "book", "title": "T", "issued": {"date-parts": [[' + digits
+        + ']]}}]', "utf-8")
+    (workdir / "b.yaml").write_text(VALID + "  - refs.json\n", "utf-8")
+    assert run("check", "b.yaml") == (1, (
+        "refs.json:1:71: error: a number of 5,000 digits is too long\n"
+        "  hint: quote it if it is text; no value in a brief needs a number this long\n"))
+
+
+@pytest.mark.parametrize(("field", "written", "message"), [
+    ("picture", "a%00.png", "picture `a\\0.png` is not a file name\n"
+     "  hint: a file name cannot contain a NUL character (\\0 or %00)"),
+    ("picture", "a" * 300 + ".png", f"picture `{'a' * 30}…{'a' * 26}.png` has a name too long "
+     "for a file\n  hint: a file name has at most 255 bytes, a path 4096"),
+    ("logo", "a\\0.png", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
+     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
+     "\\a or \\x01"),
+    ("logo", "a/" * 2100 + "x.png", f"logo `{'a/' * 15}…{'/a' * 12}/x.png` has a name too "
+     "long for a file\n  hint: a file name has at most 255 bytes, a path 4096"),
+    ("sources", "x\\0.json", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
+     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
+     "\\a or \\x01"),
+    ("style", "a\\0.csl", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
+     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
+     "\\a or \\x01"),
+    ("style", "x" * 300, f"unknown citation style `{'x' * 30}…{'x' * 30}`\n"
+     "  hint: short names: chicago-note, chicago-shortened, chicago-ibid, chicago-author-date, "
+     "oscola, apa, mhra, harvard, ieee; `brief styles` lists them all; or give a path to a "
+     ".csl file"),
+    ("brand", "a\\0.yml", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
+     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
+     "\\a or \\x01"),
+])
+def test_impossible_file_names_are_located_errors(workdir, run, field, written, message):
+    if field == "picture":
+        text = VALID.replace("      - claim: A claim [@a, p. 1].\n",
+                             "      - claim: A claim [@a, p. 1].\n"
+                             f"      - text: \"![a map](<{written}>)\"\n")
+        at = "9:16"
+    elif field == "logo":
+        text = VALID.replace("organisation: {name: Org}",
+                             f"organisation: {{name: Org, logo: \"{written}\"}}")
+        at = "3:33"
+    elif field == "sources":
+        text = VALID + f"  - \"{written}\"\n"
+        at = "17:5"
+    else:
+        text = VALID + f"{field}: \"{written}\"\n"
+        at = "17:8"
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    assert run("check", "b.yaml") == (1, f"b.yaml:{at}: error: {message}\n")
+
+
+@pytest.mark.parametrize(("escape", "named"), [
+    ("\\a", "U+0007 (bell)"), ("\\x01", "U+0001"), ("\\N", "U+0085 (next line)"),
+    ("\\e", "U+001B (escape)"), ("\\x7f", "U+007F (delete)"), ("\\x9b", "U+009B")])
+def test_control_characters_are_located_errors(workdir, run, escape, named):
+    text = VALID.replace("title: A Report", f'title: "A {escape} Report"')
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    assert run("check", "b.yaml") == (1, (
+        f"b.yaml:15:12: error: the text contains the control character {named}, which prints "
+        "as nothing or as a box\n"
+        "  hint: delete it (it is invisible in most editors), or the escape that wrote it, "
+        "such as \\a or \\x01\n"))
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("author: [{literal: true}]", "each part of a name is text, e.g. {family: Song, given: "
+     "Jiyoung}"),
+    ("author: [{family: Song, dropping-particle: false}]", "each part of a name is text, e.g. "
+     "{family: Song, given: Jiyoung}"),
+    ("issued: {literal: true}", "`literal`, `raw` and `season` hold text"),
+    ("issued: {date-parts: [[1.5]]}", "`date-parts` holds whole numbers: [[2015, 3, 5]]"),
+    ("issued: {date-parts: [[1e400]]}", "`date-parts` holds whole numbers: [[2015, 3, 5]]"),
+    ("issued: {date-parts: [[true]]}", "`date-parts` holds whole numbers: [[2015, 3, 5]]"),
+    ("issued: {date-parts: 2020}", "`date-parts` is a list of [year, month, day] lists"),
+])
+def test_check_refuses_what_pandoc_cannot_read(workdir, run, value, message):
+    (workdir / "b.yaml").write_text(VALID.replace("issued: 2020", value), "utf-8")
+    assert run("check", "b.yaml") == (1, f"b.yaml:16:13: error: {message}\n")
+
+
+@pytest.mark.parametrize("value", [
+    "author: [{literal: 5}]", "author: [{family: 1984, given: 7, comma-suffix: true}]",
+    "issued: {literal: 5}", "issued: {date-parts: [['2020', '03']]}",
+    "issued: {date-parts: [[2020.0]], season: 1, circa: true}"])
+def test_numbers_where_pandoc_wants_text_are_written_as_text(workdir, run, value):
+    (workdir / "b.yaml").write_text(VALID.replace("issued: 2020", value), "utf-8")
+    assert run("check", "b.yaml") == (0, "")
+    assert run("build", "--format", "html", "b.yaml") == (0, "wrote b.html\n")
+
+
+WORDS = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=4)
+SCALAR = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | WORDS
+          | st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(["2015", "03"]))
+NAMES = st.lists(st.dictionaries(
+    st.sampled_from(["family", "given", "literal", "suffix", "dropping-particle",
+                     "comma-suffix", "parse-names", "x"]),
+    WORDS | st.integers(0, 3000) | SCALAR, min_size=1, max_size=3),
+    min_size=1, max_size=2) | SCALAR
+DATES = st.fixed_dictionaries({}, optional={
+    "date-parts": st.lists(st.lists(st.integers(1, 12) | st.integers(1000, 2100) | SCALAR,
+                                    min_size=1, max_size=3),
+                           min_size=1, max_size=2) | SCALAR,
+    "literal": SCALAR, "raw": SCALAR, "season": SCALAR, "circa": SCALAR}) | SCALAR
+
+
+@settings(max_examples=60, **FUZZ)
+@given(author=NAMES, issued=DATES)
+def test_what_check_accepts_in_names_and_dates_pandoc_can_read(workdir, author, issued):
+    """Any name and date that pass the check are read by pandoc: `build` cannot fail later."""
+    import json
+
+    from brief.check import check_brief
+    from brief.cite import format_citations
+    from brief.diagnostics import BriefError
+    from brief.load import load_brief
+
+    item = {"id": "a", "type": "report", "title": "A Report", "author": author,
+            "issued": issued}
+    (workdir / "refs.json").write_text(json.dumps([item]), "utf-8")
+    (workdir / "b.yaml").write_text(VALID.split("  - id: a")[0] + "  - refs.json\n", "utf-8")
+    try:
+        loaded = load_brief(Path("b.yaml"))
+    except BriefError as failure:
+        assert all(d.location.path == "refs.json" and d.location.line == 1
+                   for d in failure.diagnostics), [d.format() for d in failure.diagnostics]
+        return
+    if any(d.is_error for d in check_brief(loaded)):
+        return
+    format_citations(loaded)  # raises BriefError("pandoc failed: …") if check let it through
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("[" * 100_000 + "]" * 100_000,
+     "refs.json:1:1001: error: YAML syntax: exceeded maximum nesting depth\n"
+     "  hint: no brief or sources file nests lists and mappings this deep\n"),
+    ('[{"type": "book", "title": "T", "author": [{"family": true}]}]',
+     "refs.json:1:43: error: each part of a name is text, e.g. {family: Song, given: "
+     "Jiyoung}\n"),
+    ('[{"type": "book", "title": "T",\n  "issued": {"date-parts": [[1e400]]}}]',
+     "refs.json:2:13: error: `date-parts` holds whole numbers: [[2015, 3, 5]]\n"),
+    ('[{"type": "book", "title": "T", "issued": {"date-parts": 2020}}]',
+     "refs.json:1:43: error: `date-parts` is a list of [year, month, day] lists\n"),
+    ('[{"type": "book", "title": "T", "issued": {"date-parts": [[' + "2" * 5000 + ']]}}]',
+     "refs.json:1:60: error: a number of 5,000 digits is too long\n"
+     "  hint: quote it if it is text; no value in a brief needs a number this long\n"),
+])
+def test_sources_import_of_hostile_json_is_a_located_error(workdir, run, content, expected):
+    (workdir / "refs.json").write_text(content, "utf-8")
+    assert run("sources", "import", "refs.json") == (1, expected)
+
+
+def test_sources_import_writes_numbers_as_text_where_pandoc_wants_text(workdir, run):
+    (workdir / "refs.json").write_text(
+        '[{"type": "book", "title": "T", "author": [{"family": 5}],'
+        ' "issued": {"date-parts": [["2015", "3"]]}}]', "utf-8")
+    assert run("sources", "import", "refs.json") == (0, (
+        "- id: '52015'\n  type: book\n  author: [{family: '5'}]\n  title: T\n"
+        "  issued: 2015-03\n"))
