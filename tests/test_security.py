@@ -227,6 +227,9 @@ def assert_clean_outcome(run, tmp_path, text: str, *command: str) -> None:
     assert code in (0, 1), output  # the run fixture re-raises any exception as a failure
     if code == 1:
         assert ": error: " in output
+    elif "html" in command:
+        page = (folder / "brief.html").read_text("utf-8")
+        assert {name for _, name in _attributes(page)} <= PAGE_ATTRIBUTES
 
 
 def test_an_output_that_is_a_link_is_replaced_not_followed(example_copy, run, tmp_path):
@@ -263,6 +266,11 @@ def test_pictures_with_spaces_and_accents_in_their_names(workdir, run):
     assert '<img src="data:image/png;base64,' in (workdir / "b.html").read_text("utf-8")
 
 
+# The attributes brief's templates write, and the few its sanitiser lets through.
+PAGE_ATTRIBUTES = {"class", "id", "href", "src", "alt", "lang", "dir", "datetime", "content",
+                   "name", "charset"}
+
+
 def _attributes(html: str) -> set[tuple[str, str]]:
     """Every (element, attribute) pair in the body of an HTML document."""
     from html.parser import HTMLParser
@@ -282,9 +290,7 @@ def test_no_attribute_from_a_citation_or_a_source_reaches_the_page(tmp_path, run
     assert run("build", "--format", "html", "b.yaml", cwd=tmp_path) == (0, "wrote b.html\n")
     html = (tmp_path / "b.html").read_text("utf-8")
     # Only the attributes brief's templates and sanitiser write; none named in the brief.
-    assert {name for _, name in _attributes(html)} <= {
-        "class", "id", "href", "src", "alt", "lang", "dir", "datetime", "role", "aria-label",
-        "content", "name", "charset", "title"}
+    assert {name for _, name in _attributes(html)} <= PAGE_ATTRIBUTES
     assert ("code", "class") not in _attributes(html)
     body = html.split("</style>", 1)[1]
     assert "<code>y</code>{.summary-box data-x=1}" in body
