@@ -10,6 +10,7 @@ spelled with entities) is dropped, its text kept.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup
@@ -38,14 +39,20 @@ def _allowed(tag: str, attribute: str, value: str) -> str | None:
     return value  # alt text: escaped on output like any text
 
 
-def safe_html(fragment: str) -> Markup:
-    """An HTML fragment rebuilt from brief's allow-list; safe to put in a page as it is."""
+@functools.cache
+def _cleaner():
     import nh3  # deferred: `brief check` renders nothing
 
-    cleaned = nh3.clean(
-        fragment, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_allowed,
+    return nh3.Cleaner(
+        tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_allowed,
         clean_content_tags={"script", "style"}, strip_comments=True, link_rel=None,
         url_schemes={"http", "https", "mailto", "data"})
+
+
+def safe_html(fragment: str) -> Markup:
+    """An HTML fragment rebuilt from brief's allow-list; safe to put in a page as it is."""
+    if "<" not in fragment:
+        return Markup(fragment)  # no element, so no attribute: already plain escaped text
     # The serialiser writes U+00A0 as an entity; the character itself is the same HTML and
     # keeps the text as pandoc and markdown-it wrote it.
-    return Markup(cleaned.replace("&nbsp;", "\u00a0"))
+    return Markup(_cleaner().clean(fragment).replace("&nbsp;", "\u00a0"))

@@ -189,7 +189,9 @@ def mutated(data) -> str:
         action = data.draw(st.sampled_from(["insert", "delete", "duplicate-line"]))
         if action == "insert":
             text = text[:position] + data.draw(st.text(
-                alphabet=st.sampled_from(list(":-[]{}@&*!|>'\"#%\n\t ,x0") + ["\x00", "é", "𓀀"]),
+                # YAML's and markdown's punctuation, pictures, links and pandoc's attributes.
+                alphabet=st.sampled_from(list(":-[]{}()<>`=@&*!|'\"#%\n\t ,x0")
+                                         + ["\x00", "é", "𓀀", "\\"]),
                 max_size=6)) + text[position:]
         elif action == "delete":
             text = text[:position] + text[position + data.draw(st.integers(1, 20)):]
@@ -294,6 +296,7 @@ def test_no_attribute_from_a_citation_or_a_source_reaches_the_page(tmp_path, run
     assert ("code", "class") not in _attributes(html)
     body = html.split("</style>", 1)[1]
     assert "<code>y</code>{.summary-box data-x=1}" in body
+    assert "<code>z</code>{onclick=alert(6)}" in body
     # The attribute syntax is printed as the brief wrote it, in the notes.
     assert '<code>x</code>{onmouseover=“alert(1)” style=“position:fixed;inset:0”}' in body
     assert ('<a href="https://e.org">https://e.org</a>{onclick=“alert(2)” .note '
