@@ -390,13 +390,15 @@ def _plain(node: yaml.Node, shown: str, where: SourceMap, path: NodePath, depth:
                                 "quote it if it is text; no value in a brief needs a number "
                                 "this long")]) from None
     if isinstance(value, str) and (control := CONTROL_RE.search(value)):
-        character = control.group(0)
-        raise BriefError([error(
-            here, f"the text contains the control character U+{ord(character):04X}"
-            f"{CONTROL_NAMES.get(character, '')}, which prints as nothing or as a box",
-            "delete it (it is invisible in most editors), or the escape that wrote it, "
-            "such as \\a or \\x01")])
+        raise BriefError([_control_character_error(here, control.group(0))])
     return value
+
+
+def _control_character_error(at: Location, character: str) -> Diagnostic:
+    return error(at, f"the text contains the control character U+{ord(character):04X}"
+                 f"{CONTROL_NAMES.get(character, '')}, which prints as nothing or as a box",
+                 "delete it (it is invisible in most editors), or the escape that wrote it, "
+                 "such as \\a or \\x01")
 
 
 # Characters no text shows: C0 and C1 controls but tab and line ends, and DEL. YAML lets them
@@ -518,6 +520,9 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
     """Convert BibTeX/BibLaTeX with pandoc, the most faithful converter available."""
     from brief.pandoc import run_pandoc
 
+    if control := CONTROL_RE.search(text):
+        raise BriefError([_control_character_error(location_at(shown, text, control.start()),
+                                                   control.group(0))])
     output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
     try:
         items = json.loads(output) if output.strip() else []

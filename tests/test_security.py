@@ -539,3 +539,15 @@ def test_sources_import_writes_numbers_as_text_where_pandoc_wants_text(workdir, 
     assert run("sources", "import", "refs.json") == (0, (
         "- id: '52015'\n  type: book\n  author: [{family: '5'}]\n  title: T\n"
         "  issued: 2015-03\n"))
+
+
+def test_control_characters_in_bibtex_are_located_errors(workdir, run):
+    (workdir / "refs.bib").write_text("@book{k,\n  title = {A \x07 title},\n  year = 2020}\n",
+                                      "utf-8")
+    message = ("refs.bib:2:14: error: the text contains the control character U+0007 (bell), "
+               "which prints as nothing or as a box\n"
+               "  hint: delete it (it is invisible in most editors), or the escape that wrote "
+               "it, such as \\a or \\x01\n")
+    assert run("sources", "import", "refs.bib") == (1, message)
+    (workdir / "b.yaml").write_text(VALID + "  - refs.bib\n", "utf-8")
+    assert run("check", "b.yaml") == (1, message)
