@@ -223,7 +223,9 @@ def find_images(text: str) -> list[Image]:
     md = _md("en", images=True)
     found = []
     search_from = 0
-    for block in md.parseInline(text):
+    # Read as render_inline reads it, brief's own markers taken out, so that the file checked
+    # is the file embedded.
+    for block in md.parseInline(text.translate(PLACEHOLDER_MARKS)):
         for token in block.children or ():
             if token.type == "image":
                 alt = "".join(child.content for child in token.children or ())
