@@ -231,6 +231,7 @@ def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
     from urllib.parse import unquote, urlsplit
 
     from brief.check import resolve_picture
+    from brief.load import display_path
     from brief.markup import find_images
     from brief.pdf import refusal
 
@@ -253,7 +254,7 @@ def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
             files.append((f"{what} `{written}`", resolved, at))
     if prepared.brand and prepared.brand.logo:
         files.append((f"the brand's logo `{prepared.brand.logo.path.name}`",
-                      prepared.brand.logo.path, Location(str(prepared.brand.path))))
+                      prepared.brand.logo.path, Location(display_path(prepared.brand.path))))
     diagnostics = []
     for url in refused.urls:
         spellings = {url, unquote(url), unquote(urlsplit(url).path)} - {""}

@@ -20,7 +20,7 @@ from brief.check import resolve_picture
 from brief.diagnostics import BriefError, Location, error
 from brief.brand import Brand
 from brief.cite import Citations
-from brief.load import LoadedBrief
+from brief.load import LoadedBrief, display_path
 from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
 from brief.model import Claim, ListBlock, NodePath, Quote, Text
@@ -214,7 +214,7 @@ def logo(loaded: LoadedBrief, brand: Brand | None,
                                    allow_network),
                 "alt": loaded.brief.organisation.name}
     if brand and brand.logo:
-        return {"src": data_url(brand.logo.path, Location(str(brand.path))),
+        return {"src": data_url(brand.logo.path, Location(display_path(brand.path))),
                 "alt": brand.logo.alt}
     return None
 

@@ -96,10 +96,10 @@ def _csl_json(text: str, path: Path, shown: str) -> tuple[list[dict[str, Any]], 
     items, where = read_yaml_file(path)
     if isinstance(items, dict) and isinstance(items.get("items"), list):
         items = items["items"]
-        where = SourceMap(shown, {path[1:]: at for path, at in where.values.items()
-                                  if path[:1] == ("items",)},
-                          {path[1:]: at for path, at in where.keys.items()
-                           if path[:1] == ("items",)}, where.texts)
+        where = SourceMap(shown, {node[1:]: at for node, at in where.values.items()
+                                  if node[:1] == ("items",)},
+                          {node[1:]: at for node, at in where.keys.items()
+                           if node[:1] == ("items",)}, where.texts)
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise BriefError([error(Location(shown), "a CSL-JSON file holds a list of items",
                                 "in Zotero: File → Export Library… → CSL JSON")])

@@ -55,7 +55,8 @@ HOSTILE = [
     ("<base href=https://e.org/><meta http-equiv=refresh content=0>x", "x"),
     # Entities and text stay text; quotes and brackets are escaped where they must be.
     ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-    ("Tom &amp; Jerry &quot;quoted&quot; 5\u00a0km", "Tom &amp; Jerry &quot;quoted&quot; 5\u00a0km"),
+    ("Tom &amp; Jerry &quot;quoted&quot; 5\u00a0km",
+     "Tom &amp; Jerry &quot;quoted&quot; 5\u00a0km"),
     ("<em>Tom &amp; Jerry &quot;quoted&quot; 5\u00a0km</em>",
      '<em>Tom &amp; Jerry "quoted" 5\u00a0km</em>'),
     ('<img src="data:image/png;base64,AA" alt="&quot; onerror=&quot;alert(1)">',

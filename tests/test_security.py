@@ -388,29 +388,27 @@ def test_numbers_too_long_for_python_are_located_errors(workdir, run):
         "  hint: quote it if it is text; no value in a brief needs a number this long\n"))
 
 
+NUL_ESCAPE = ("the text contains the control character U+0000 (NUL), which prints as nothing "
+              "or as a box\n"
+              "  hint: delete it (it is invisible in most editors), or the escape that wrote it, "
+              "such as \\a or \\x01")
+
+
 @pytest.mark.parametrize(("field", "written", "message"), [
     ("picture", "a%00.png", "picture `a\\0.png` is not a file name\n"
      "  hint: a file name cannot contain a NUL character (\\0 or %00)"),
     ("picture", "a" * 300 + ".png", f"picture `{'a' * 30}…{'a' * 26}.png` has a name too long "
      "for a file\n  hint: a file name has at most 255 bytes, a path 4096"),
-    ("logo", "a\\0.png", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
-     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
-     "\\a or \\x01"),
+    ("logo", "a\\0.png", NUL_ESCAPE),
     ("logo", "a/" * 2100 + "x.png", f"logo `{'a/' * 15}…{'/a' * 12}/x.png` has a name too "
      "long for a file\n  hint: a file name has at most 255 bytes, a path 4096"),
-    ("sources", "x\\0.json", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
-     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
-     "\\a or \\x01"),
-    ("style", "a\\0.csl", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
-     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
-     "\\a or \\x01"),
+    ("sources", "x\\0.json", NUL_ESCAPE),
+    ("style", "a\\0.csl", NUL_ESCAPE),
     ("style", "x" * 300, f"unknown citation style `{'x' * 30}…{'x' * 30}`\n"
      "  hint: short names: chicago-note, chicago-shortened, chicago-ibid, chicago-author-date, "
      "oscola, apa, mhra, harvard, ieee; `brief styles` lists them all; or give a path to a "
      ".csl file"),
-    ("brand", "a\\0.yml", "the text contains the control character U+0000 (NUL), which prints as nothing or as a box\n"
-     "  hint: delete it (it is invisible in most editors), or the escape that wrote it, such as "
-     "\\a or \\x01"),
+    ("brand", "a\\0.yml", NUL_ESCAPE),
 ])
 def test_impossible_file_names_are_located_errors(workdir, run, field, written, message):
     if field == "picture":
@@ -523,6 +521,8 @@ def test_what_check_accepts_in_names_and_dates_pandoc_can_read(workdir, author, 
      "refs.json:2:13: error: `date-parts` holds whole numbers: [[2015, 3, 5]]\n"),
     ('[{"type": "book", "title": "T", "issued": {"date-parts": 2020}}]',
      "refs.json:1:43: error: `date-parts` is a list of [year, month, day] lists\n"),
+    ('{"items": [\n {"type": "book", "title": "T",\n  "issued": {"date-parts": 2020}}]}',
+     "refs.json:3:13: error: `date-parts` is a list of [year, month, day] lists\n"),
     ('[{"type": "book", "title": "T", "issued": {"date-parts": [[' + "2" * 5000 + ']]}}]',
      "refs.json:1:60: error: a number of 5,000 digits is too long\n"
      "  hint: quote it if it is text; no value in a brief needs a number this long\n"),
@@ -530,6 +530,15 @@ def test_what_check_accepts_in_names_and_dates_pandoc_can_read(workdir, author, 
 def test_sources_import_of_hostile_json_is_a_located_error(workdir, run, content, expected):
     (workdir / "refs.json").write_text(content, "utf-8")
     assert run("sources", "import", "refs.json") == (1, expected)
+
+
+def test_sources_import_reads_characters_escaped_as_surrogate_pairs(workdir, run):
+    import json
+
+    (workdir / "refs.json").write_text(json.dumps(  # ensure_ascii: 😀 as \ud83d\ude00
+        [{"id": "a", "type": "book", "title": "Smile 😀", "issued": 2020}]), "utf-8")
+    assert run("sources", "import", "refs.json") == (
+        0, "- id: a\n  type: book\n  title: Smile 😀\n  issued: 2020\n")
 
 
 def test_sources_import_writes_numbers_as_text_where_pandoc_wants_text(workdir, run):
