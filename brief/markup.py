@@ -19,9 +19,13 @@ from brief.sanitise import safe_html
 # Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
 ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
-BRACKETED_RE = re.compile(r"(?<![\\!\]])\[(?P<body>(?:[^\[\]]*?[\s;])?-?@[^\[\]]*)\](?![(\[])")
+# A bracketed cluster: brackets holding no brackets, with an @ at the start of the text or of
+# a word. Found in two linear steps (the brackets, then the @), as one pattern backtracked
+# quadratically on `[a @b a @b …` with no closing bracket.
+BRACKETS_RE = re.compile(r"(?<![\\!\]])\[(?P<body>[^\[\]]*)\](?![(\[])")
+CITES_RE = re.compile(r"(?:^|[\s;])-?@")
 NARRATIVE_RE = re.compile(rf"(?<![\w@\\\[])@(?P<key>{KEY})(?:\s?\[(?P<suffix>[^\[\]@]*)\])?")
-CODE_SPAN_RE = re.compile(r"(`+).+?\1", re.S)
+BACKTICKS_RE = re.compile(r"`+")
 
 # The locator labels pandoc's citeproc turns into the style's own terms (checked against
 # pandoc 3.9), plus "art." for treaties and statutes, which CSL lacks and which prints as typed.
@@ -66,11 +70,14 @@ class Cluster:
 def find_citations(text: str) -> list[Cluster]:
     """All citation clusters in a markdown text, in order; code spans, pictures and link
     addresses are skipped."""
-    masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
-    for start, end in _pictures_and_addresses(text):
-        masked = masked[:start] + " " * (end - start) + masked[end:]
+    masked = list(text)
+    for start, end in code_spans(text) + _pictures_and_addresses(text):
+        masked[start:end] = " " * (end - start)
+    masked = "".join(masked)
     clusters = []
-    for match in BRACKETED_RE.finditer(masked):
+    for match in BRACKETS_RE.finditer(masked):
+        if not CITES_RE.search(match.group("body")):
+            continue
         items = _items(match.group("body"), match.start("body"))
         if items:
             clusters.append(Cluster(text[match.start():match.end()], match.start(),
@@ -88,31 +95,81 @@ def find_citations(text: str) -> list[Cluster]:
     return sorted(clusters, key=lambda c: c.start)
 
 
+# A field with more links and pictures than this, or a link longer than this, is not looked
+# into: each costs markdown-it a parse, and check and render resolve pictures the same way in
+# any case (a citation cut out of a picture's name gives a name that is checked again).
+MAX_LINKS = 1000
+MAX_LINK_CHARACTERS = 2000
+ESCAPE_OR_BRACKET_RE = re.compile(r"\\.|[\[\]]", re.S)
+
+
 def _pictures_and_addresses(text: str) -> list[tuple[int, int]]:
     """Where markdown reads a picture (`![alt](file)`, whole) or a link's address (`](…)`).
 
     No citation is looked for there: one cut out of `![map](<[@a]x.png>)` would leave the
     picture's file name different from the name that was checked. Found with markdown-it's own
-    link and image rules, so that these spans are exactly the ones it renders.
+    link and image rules, tried only at each `[` whose `]` is followed by `(` (matched in one
+    pass), so that these spans are the ones it renders.
     """
     if "](" not in text:
         return []  # the common case, answered without loading the markdown parser
     from markdown_it.rules_inline import image, link
     from markdown_it.rules_inline.state_inline import StateInline
 
+    openers, labelled = [], []
+    for match in ESCAPE_OR_BRACKET_RE.finditer(text):
+        if match.group(0) == "[":
+            openers.append(match.start())
+        elif match.group(0) == "]" and openers:
+            opener = openers.pop()
+            if text.startswith("(", match.end()):
+                labelled.append(opener)
     md = _md("en", images=True)
     state = StateInline(text, md, {}, [])
-    spans = []
-    position = text.find("[")
-    while position >= 0:
-        before = text[:position - 1] if position > 0 and text[position - 1] == "!" else None
-        picture = before is not None and (len(before) - len(before.rstrip("\\"))) % 2 == 0
+    spans: list[tuple[int, int]] = []
+    for position in sorted(labelled)[:MAX_LINKS]:
+        if spans and position < spans[-1][1]:
+            continue  # inside the picture or address before
+        picture = position > 0 and text[position - 1] == "!" and _unescaped(text, position - 1)
         state.pos = position - 1 if picture else position
+        state.posMax = min(len(text), position + MAX_LINK_CHARACTERS)
         if (image if picture else link)(state, True):
             start = (position - 1 if picture
                      else md.helpers.parseLinkLabel(state, position, True) + 1)
             spans.append((start, state.pos))
-        position = text.find("[", position + 1)
+    return spans
+
+
+def _unescaped(text: str, position: int) -> bool:
+    """Whether the character at `position` follows an even number of backslashes."""
+    backslashes = 0
+    while position - backslashes > 0 and text[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 0
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of a text are: from a run of backticks to the next run of as many,
+    as CommonMark reads them, in one pass (a pattern took minutes on a row of backticks)."""
+    runs = [(match.start(), match.end()) for match in BACKTICKS_RE.finditer(text)]
+    same_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        same_length.setdefault(end - start, []).append(index)
+    next_of: dict[int, int] = dict.fromkeys(same_length, 0)  # only ever moves forward
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        candidates = same_length[end - start]
+        position = next_of[end - start]
+        while position < len(candidates) and candidates[position] <= index:
+            position += 1
+        next_of[end - start] = position
+        if position < len(candidates):
+            closing = candidates[position]
+            spans.append((start, runs[closing][1]))
+            index = closing + 1
+        else:
+            index += 1  # no closing run: these backticks are text
     return spans
 
 
