@@ -285,10 +285,11 @@ def footer_text(text: str) -> str:
     return text if len(text) <= FOOTER_TITLE_LIMIT else text[:FOOTER_TITLE_LIMIT] + "…"
 
 
-def data_url(path: Path, at: Location) -> str:
+def data_url(path: Path, at: Location | None = None) -> str:
     """A picture resolved by the check, embedded; read again within the budget in case it
-    changed (a located error if it is gone or too large now)."""
-    data = read_picture(path, display_path(path), at)
+    changed (an error at `at`, else at the file, if it is gone or too large now)."""
+    shown = display_path(path)
+    data = read_picture(path, shown, at or Location(shown))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
