@@ -48,10 +48,6 @@ class Brand:
     logo: Logo | None = None
     path: Path | None = None  # the brand file itself
 
-    @property
-    def folder(self) -> Path | None:
-        return self.path.parent if self.path else None
-
 
 def brand_path(loaded: LoadedBrief, override: Path | None) -> tuple[Path, Location] | None:
     """The brand file to use: the CLI's `--brand`, else the brief's own `brand:`."""

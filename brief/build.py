@@ -242,10 +242,11 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
             appendix = evidence_appendix(loaded.brief, ledger, options.format == "pdf")
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print, lede=layout == "handout",
-                           ledger=appendix)
+                           ledger=appendix, allow_network=options.allow_network)
         # A handout tries with its summary first, and without it when that takes two pages.
         shorter = render_html(loaded, citations, paper=options.paper, layout=layout,
-                              brand=brand, for_print=options.for_print) \
+                              brand=brand, for_print=options.for_print,
+                              allow_network=options.allow_network) \
             if layout == "handout" and loaded.brief.key_messages else None
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
@@ -253,10 +254,11 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         result.diagnostics = sort_diagnostics(result.diagnostics)
         return result
     # Folders resolved here: a layout process may not share this process's working folder.
+    # The brand's folder is not among them: its logo is embedded already, and nothing else
+    # there (an organisation's other files) is the brief's to read.
     layout_job = None if options.format == "html" else LayoutJob(
         html=html, base_folder=loaded.folder.resolve(),
-        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]
-                         + ([brand.folder] if brand else [])],
+        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]],
         brief_file=loaded.where.brief_file, allow_network=options.allow_network,
         variant=options.pdf_variant, max_pages=1 if layout == "handout" else None,
         shorter_html=shorter, fill_page=layout == "handout",
@@ -294,7 +296,7 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
     on any error nothing is written."""
     from brief import freshness
     from brief.handout import overflow_error
-    from brief.pdf import TooManyPages, write_atomically
+    from brief.pdf import RefusedFetches, TooManyPages, write_atomically
     from brief.resources import templates_folder
 
     result, options = prepared.result, prepared.options
@@ -308,6 +310,8 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
             except TooManyPages as too_long:
                 raise BriefError([overflow_error(prepared.loaded, too_long.pages,
                                                  too_long.overflow_mm)]) from None
+            except RefusedFetches as refused:
+                raise BriefError(_located_refusals(prepared, refused)) from None
             result.diagnostics += _strictly(layout_warnings, options.strict)
         if result.ok:
             try:
@@ -325,6 +329,53 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
         result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
+
+
+def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
+    """Each refused address said at the logo or picture whose file holds it (an SVG's font or
+    image), else where the layout said."""
+    from urllib.parse import unquote, urlsplit
+
+    from brief.check import resolve_picture
+    from brief.load import display_path
+    from brief.markup import find_images
+    from brief.pdf import refusal
+
+    loaded, options = prepared.loaded, prepared.options
+    pictures: list[tuple[str, str, Location]] = []  # (what, written, where)
+    if loaded.brief.organisation.logo:
+        pictures.append(("logo", loaded.brief.organisation.logo,
+                         loaded.where.value(("organisation", "logo"))))
+    for path, text in loaded.brief.markdown_fields():
+        if path[-1] == "text":
+            pictures += [("picture", image.source, loaded.where.within(path, text, image.offset))
+                         for image in find_images(text)]
+    files: list[tuple[str, Path, Location]] = []
+    for what, written, at in pictures:
+        try:
+            resolved = resolve_picture(loaded.folder, written, at, what, options.allow_network)
+        except BriefError:
+            continue
+        if isinstance(resolved, Path):
+            files.append((f"{what} `{written}`", resolved, at))
+    if prepared.brand and prepared.brand.logo:
+        files.append((f"the brand's logo `{prepared.brand.logo.path.name}`",
+                      prepared.brand.logo.path, Location(display_path(prepared.brand.path))))
+    diagnostics = []
+    for url in refused.urls:
+        spellings = {url, unquote(url), unquote(urlsplit(url).path)} - {""}
+        holder = next(((what, at) for what, file, at in files
+                       if any(spelling in _text_of(file) for spelling in spellings)), None)
+        what, at = holder or ("the brief", refused.at)
+        diagnostics.append(refusal(url, at, options.allow_network, what))
+    return diagnostics
+
+
+def _text_of(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def build(path: Path, options: BuildOptions) -> BuildResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from brief.diagnostics import (
     BriefError,
@@ -353,23 +354,32 @@ def is_web_address(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
+def resolve_picture(folder: Path, written: str, at: Location, what: str,
+                    allow_network: bool) -> str | Path:
+    """The one place a logo or picture is resolved: a web address (when allowed) or the
+    resolved path of an SVG, PNG or JPEG file inside the brief's folder. The check calls it, and
+    rendering embeds exactly the file it returns; anything else is a located BriefError."""
+    if is_web_address(written):
+        if allow_network:
+            return written
+        raise BriefError([error(
+            at, f"{what} `{written}` is on the web, and brief does not go online by itself",
+            "save the picture beside the brief, or build with --allow-network")])
+    path = resolve_inside(folder, written, at, what)
+    if not path.is_file():
+        raise BriefError([error(at, f"{what} not found: {written}",
+                                "paths are relative to the brief's folder")])
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise BriefError([error(at, f"`{written}` is not an SVG, PNG or JPEG image")])
+    return path
+
+
 def _picture(loaded: LoadedBrief, written: str, at: Location, what: str,
              allow_network: bool) -> list[Diagnostic]:
-    """A logo or image: a file inside the brief's folder, or a web address when allowed."""
-    if is_web_address(written):
-        return [] if allow_network else [error(
-            at, f"{what} `{written}` is on the web, and brief does not go online by itself",
-            "save the picture beside the brief, or build with --allow-network")]
     try:
-        path = resolve_inside(loaded.folder, written, at, what)
-    except BriefError as failure:
-        return failure.diagnostics
-    if not path.is_file():
-        return [error(at, f"{what} not found: {written}", "paths are relative to the brief's folder")]
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
-        return [error(at, f"`{written}` is not an SVG, PNG or JPEG image")]
-    try:
-        read_picture(path, written, at)
+        resolved = resolve_picture(loaded.folder, written, at, what, allow_network)
+        if isinstance(resolved, Path):
+            read_picture(resolved, written, at)  # within the budget, or a located error
     except BriefError as failure:
         return failure.diagnostics
     return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +148,11 @@ class LoadedBrief:
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A value as a message quotes it: cut in the middle when it is long."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-(limit // 2):]}"
 
 
 def display_path(path: Path) -> str:
@@ -297,6 +303,8 @@ def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
 def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
                at: Location | None = None) -> Any:
     text = _read_text(path, shown, at)
+    if path.suffix.lower() == ".json":
+        text = _joined_surrogates(text)
     where.texts[shown] = text
     try:
         # Composing only (libyaml, in C) gives nodes with positions and constructs nothing:
@@ -327,6 +335,19 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
             f"its aliases (*name) are expanded; at most {size_in_words(LIMITS.yaml_characters)}",
             "write the text once instead of repeating it with aliases")])
     return _plain(tree, shown, where, root, 0, [0])
+
+
+# JSON writes a character beyond U+FFFF as two escapes (`\ud83d\ude00`, as Python's json does);
+# YAML reads each half alone and refuses it. The pair becomes the character it stands for.
+SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})",
+                            re.I)
+
+
+def _joined_surrogates(text: str) -> str:
+    if "\\u" not in text:
+        return text
+    return SURROGATE_PAIR.sub(lambda m: m.group(1) + chr(
+        0x10000 + (int(m.group(2), 16) - 0xD800) * 0x400 + int(m.group(3), 16) - 0xDC00), text)
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, tuple[int, int]],
@@ -367,6 +388,8 @@ def _yaml_hint(problem: str, text: str, line: int, column: int) -> str | None:
         return "put text that starts with @, `, % or contains [@…] in quotes"
     if "could not find expected ':'" in problem:
         return "every line of a mapping is `key: value`; check the indentation"
+    if "maximum nesting depth" in problem:
+        return "no brief or sources file nests lists and mappings this deep"
     if "did not find expected" in problem:
         return "check the indentation and the brackets or quotes of this line and the one before"
     return None
@@ -442,7 +465,29 @@ def _plain(node: yaml.Node, shown: str, where: SourceMap, path: NodePath, depth:
             where.values[child] = _location(shown, item)
             items.append(_plain(item, shown, where, child, depth + 1, counter))
         return items
-    return _scalar(node)
+    try:
+        value = _scalar(node)
+    except ValueError:  # Python converts at most 4,300 digits: the limit keeps that quick
+        raise BriefError([error(here, f"a number of {len(node.value):,} digits is too long",
+                                "quote it if it is text; no value in a brief needs a number "
+                                "this long")]) from None
+    if isinstance(value, str) and (control := CONTROL_RE.search(value)):
+        raise BriefError([_control_character_error(here, control.group(0))])
+    return value
+
+
+def _control_character_error(at: Location, character: str) -> Diagnostic:
+    return error(at, f"the text contains the control character U+{ord(character):04X}"
+                 f"{CONTROL_NAMES.get(character, '')}, which prints as nothing or as a box",
+                 "delete it (it is invisible in most editors), or the escape that wrote it, "
+                 "such as \\a or \\x01")
+
+
+# Characters no text shows: C0 and C1 controls but tab and line ends, and DEL. YAML lets them
+# in through escapes ("\a", "\N", "\x01") only.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {"\x00": " (NUL)", "\x07": " (bell)", "\x08": " (backspace)", "\x1b": " (escape)",
+                 "\x7f": " (delete)", "\x85": " (next line)"}
 
 
 # --- source files -------------------------------------------------------------------------
@@ -487,9 +532,31 @@ def _move(old_values: dict, old_keys: dict, where: SourceMap, moved: dict[int, i
                 table[("sources", moved[path[1]], *path[2:])] = location
 
 
+# What Linux and macOS allow: longer names make every file call fail (ENAMETOOLONG).
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
+
+
 def resolve_inside(folder: Path, relative: str, at: Location, what: str,
                    whose: str = "brief") -> Path:
-    """A path named in a brief (or brand file), refused unless it stays inside its folder."""
+    """A path named in a brief (or brand file), refused unless it stays inside its folder and
+    is a name the system can open."""
+    shown = shorten(relative.replace("\x00", "\\0"))
+    if "\x00" in relative:
+        raise BriefError([error(at, f"{what} `{shown}` is not a file name",
+                                "a file name cannot contain a NUL character (\\0 or %00)")])
+    try:
+        encoded = [os.fsencode(part) for part in Path(relative).parts]
+    except UnicodeEncodeError:
+        raise BriefError([error(at, f"{what} `{shown}` is not a file name",
+                                "it contains a character that no file name can hold")]) \
+            from None
+    longest = max(encoded, key=len, default=b"")
+    if len(longest) > MAX_NAME_BYTES or len(os.fsencode(folder.resolve())) + \
+            sum(len(part) + 1 for part in encoded) > MAX_PATH_BYTES:
+        raise BriefError([error(
+            at, f"{what} `{shown}` has a name too long for a file",
+            f"a file name has at most {MAX_NAME_BYTES} bytes, a path {MAX_PATH_BYTES}")])
     candidate = (folder / relative).resolve()
     if not candidate.is_relative_to(folder.resolve()):
         raise BriefError([error(
@@ -550,6 +617,9 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
     """Convert BibTeX/BibLaTeX with pandoc, the most faithful converter available."""
     from brief.pandoc import PandocFailed, run_pandoc
 
+    if control := CONTROL_RE.search(text):
+        raise BriefError([_control_character_error(location_at(shown, text, control.start()),
+                                                   control.group(0))])
     _refuse_bibtex_loops(text, shown)
     try:
         output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
@@ -785,11 +855,12 @@ def _diagnostics(items: list[dict], data: dict, where: SourceMap,
             result.append(error(where.key(path), f"unknown key `{path[-1]}`",
                                 f"did you mean `{typos[path][-1]}`? It is required"))
         elif path not in typos.values():
-            result.append(_diagnostic(item, data, where))
+            result.append(validation_diagnostic(item, data, where))
     return result
 
 
-def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
+def validation_diagnostic(item: dict, data: Any, where: SourceMap) -> Diagnostic:
+    """One pydantic error as a diagnostic at the place in the file of the value it is about."""
     path = _data_path(item["loc"], data)
     kind = item["type"]
     name = str(path[-1]) if path else "brief"

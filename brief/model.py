@@ -94,35 +94,51 @@ def csl_date(value: Any) -> dict[str, Any]:
                 "csl_date",
                 "a CSL date mapping has `date-parts`, `literal`, `raw`, `circa` or `season`",
             )
-        if any(not isinstance(value[key], (str, int)) for key in ("literal", "raw", "season")
-               if key in value):
+        if any(isinstance(value[key], bool) or not isinstance(value[key], (str, int))
+               for key in ("literal", "raw", "season") if key in value):
             raise PydanticCustomError("csl_date", "`literal`, `raw` and `season` hold text")
         if not isinstance(value.get("date-parts", []), list):
             raise PydanticCustomError(
                 "csl_date", "`date-parts` is a list of [year, month, day] lists")
+        date_parts = []
         for parts in value.get("date-parts", []):
             if not isinstance(parts, list) or not parts or len(parts) > 3:
                 raise PydanticCustomError(
                     "csl_date", "`date-parts` is a list of [year, month, day] lists"
                 )
-            try:
-                numbers = [int(p) for p in parts]
-            except (TypeError, ValueError):
+            numbers = [_whole_number(p) for p in parts]
+            if None in numbers:
                 raise PydanticCustomError(
-                    "csl_date", "`date-parts` holds numbers: [[2015, 3, 5]]"
-                ) from None
+                    "csl_date", "`date-parts` holds whole numbers: [[2015, 3, 5]]")
             _check_date_parts(numbers, str(parts))
-        return dict(value)
+            date_parts.append(numbers)
+        # pandoc reads `literal` and `raw` only as text, and date parts only as whole numbers.
+        return {key: str(part) if key in ("literal", "raw") else part
+                for key, part in value.items()} | (
+            {"date-parts": date_parts} if "date-parts" in value else {})
     raise PydanticCustomError(
         "csl_date", "a date is written YYYY, YYYY-MM, YYYY-MM-DD or as CSL `date-parts`"
     )
+
+
+def _whole_number(value: Any) -> int | None:
+    """A date part as a number: 2015, "2015" or 2015.0, but not 1.5, true or 1e400."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None  # inf and nan are not integers
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,6}", value.strip()):
+        return int(value)
+    return None
 
 
 def _check_date_parts(parts: list[int], shown: str) -> None:
     year, month, day = (parts + [1, 1])[:3]
     try:
         dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise PydanticCustomError(
             "csl_date", "`{value}` is not a calendar date", {"value": shown}
         ) from None
@@ -146,6 +162,10 @@ def brief_date(value: Any) -> dt.date:
     )
 
 
+NAME_TEXT_PARTS = ("family", "given", "literal", "suffix", "dropping-particle",
+                   "non-dropping-particle")
+
+
 def csl_names(value: Any) -> list[dict[str, Any]]:
     """Accept CSL name mappings, or the shorthand "Family, Given" / "Institution"."""
     if isinstance(value, (str, dict)):
@@ -161,10 +181,13 @@ def csl_names(value: Any) -> list[dict[str, Any]]:
                 else {"literal": name.strip()}
             )
         elif isinstance(name, dict):
-            if not all(isinstance(part, (str, bool, int)) for part in name.values()):
+            if not all(isinstance(part, (str, bool, int)) for part in name.values()) or any(
+                    isinstance(name.get(key), bool) for key in NAME_TEXT_PARTS):
                 raise PydanticCustomError(
                     "csl_names", "each part of a name is text, e.g. {family: Song, given: Jiyoung}")
-            names.append(name)
+            # pandoc reads these parts only as text: a number is written as one.
+            names.append({key: str(part) if key in NAME_TEXT_PARTS else part
+                          for key, part in name.items()})
         else:
             raise PydanticCustomError(
                 "csl_names", "a name is a mapping like {family: Song, given: Jiyoung}"

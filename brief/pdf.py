@@ -38,8 +38,12 @@ def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
             if parts.scheme == "data" or allow_network and parts.scheme in ("http", "https"):
                 return super().fetch(url, headers)
             if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                try:
+                    path = Path(unquote(parts.path)).resolve()
+                    inside = any(path.is_relative_to(root) for root in roots) and path.is_file()
+                except (ValueError, OSError):  # a NUL (%00) or a name too long
+                    inside = False
+                if inside:
                     return super().fetch(url, headers)
             refused.append(url)
             raise FatalURLFetchingError(f"brief does not fetch {url}")
@@ -143,6 +147,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         "pdf_tags": True,
         "pdf_variant": variant or ACCESSIBLE_VARIANT,
     }
+    from weasyprint.urls import FatalURLFetchingError
+
     with _weasyprint_warnings() as messages, _pixel_limit(limits.picture_pixels):
         try:
             def lay_out(html: str):
@@ -184,14 +190,16 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                 from None
         except BriefError:
             raise
-        except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
+        # WeasyPrint raises many kinds, and the fetcher's refusal is a BaseException (it must
+        # stop the layout, not become a warning); none may reach the user raw.
+        except (Exception, FatalURLFetchingError) as failure:
             if refused:
-                raise _refused(refused, at) from None
+                raise RefusedFetches(refused, at, allow_network) from None
             raise BriefError([error(at, f"the PDF could not be laid out: {failure}",
                                     "this is a bug in brief if the brief checks cleanly; "
                                     "please report it with the brief")]) from None
     if refused:
-        raise _refused(refused, at)
+        raise RefusedFetches(refused, at, allow_network)
     if overflow is not None:
         raise TooManyPages(len(document.pages), overflow)
     diagnostics = [warning(at, f"layout: {shortened(message)}")
@@ -205,6 +213,32 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
             f"page 1: {pushed_lines} line{'s' if pushed_lines > 1 else ''} too long",
             "shorten the summary (or the key messages); page 1 is what a busy reader sees"))
     return pdf, diagnostics
+
+
+class RefusedFetches(BriefError):
+    """The layout asked for addresses brief does not fetch; the build, which knows which
+    picture holds them, may say where (brief.build). Reported at the brief's start otherwise."""
+
+    def __init__(self, urls: list[str], at: Location, allow_network: bool = False):
+        self.urls = list(dict.fromkeys(urls))
+        self.at = at
+        self.allow_network = allow_network
+        super().__init__([refusal(url, at, allow_network) for url in self.urls])
+
+    def __reduce__(self):  # sent back from the layout process (brief.engine)
+        return RefusedFetches, (self.urls, self.at, self.allow_network)
+
+
+def refusal(url: str, at: Location, allow_network: bool = False, what: str = "the brief"
+            ) -> Diagnostic:
+    """The error for one address the fetcher refused, said at `at` of `what` refers to it."""
+    scheme, url = urlsplit(url).scheme, shortened(url)
+    if scheme in ("http", "https") and not allow_network:
+        return error(at, f"{what} fetches `{url}` from the web, and brief does not go online "
+                     "by itself", "remove the reference (an SVG's font or image, say), or "
+                     "build with --allow-network if you trust the brief")
+    return error(at, f"{what} refers to `{url}`, outside its folder",
+                 "a brief may only use files in its own folder")
 
 
 DATA_URL_RE = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s'\")]{60,}")
@@ -334,12 +368,6 @@ def key_messages_pushed(document) -> int:
     lines = [box for box in _descendants(summary[0]) if isinstance(box, LineBox)] \
         if summary else []
     return math.ceil(pushed / lines[-1].height) if pushed and lines else 0
-
-
-def _refused(urls: list[str], at: Location) -> BriefError:
-    return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
-                             "a brief may only use files in its own folder")
-                       for url in dict.fromkeys(urls)])
 
 
 SAFETY_PX = 4  # about 1 mm, for the rounding of a second layout

@@ -17,10 +17,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from brief import __version__
-from brief.check import is_web_address
+from brief.check import resolve_picture
+from brief.diagnostics import Location
 from brief.brand import Brand
 from brief.cite import Citations
-from brief.diagnostics import Location
 from brief.load import LoadedBrief, display_path
 from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
@@ -105,11 +105,13 @@ class Rendered:
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
                 for_print: bool = False, lede: bool = False,
-                ledger: dict[str, Any] | None = None) -> str:
+                ledger: dict[str, Any] | None = None, allow_network: bool = False) -> str:
     """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
 
     `lede` puts the summary under the title of a handout that has key messages too; `ledger`
-    (from evidence_appendix) adds the Evidence appendix.
+    (from evidence_appendix) adds the Evidence appendix. Pictures are embedded from the files
+    the check resolved (check.resolve_picture); a picture that does not pass it stops the
+    render with a located BriefError.
     """
     brief = loaded.brief
     env = environment()
@@ -124,14 +126,15 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         """Plain fields get the same typography (quotes, dashes) as markdown ones."""
         return render_inline(text, brief.language)
 
-    def picture(written: str) -> str:
-        return picture_url(loaded.folder, written)
-
     def html(path: NodePath, text: str) -> Markup:
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text,
                                             note=rendered.note if with_notes else None)
+
+        def picture(written: str) -> str:
+            return picture_url(loaded, written, loaded.where.value(path), "picture",
+                               allow_network)
         return render_inline(text, brief.language, citation, move_punctuation=note_style,
                              image_source=picture if path[-1] == "text" else None)
 
@@ -187,7 +190,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "url_link": (brief.url or "").lower().startswith(("http://", "https://")),
         "note_style": note_style,
         "cite_as": citations.cite_as,
-        "logo": logo(loaded, brand),
+        "logo": logo(loaded, brand, allow_network),
         "theme": brand or Brand(),
         "direction": "rtl" if brief.language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr",
         "key_sources": [(key, bibliography[key]) for key in most_cited(brief)
@@ -271,18 +274,24 @@ def _stylesheet(layout: str) -> str:
                      for name in ("print.css", f"{layout}/{layout}.css"))
 
 
-def picture_url(folder: Path, written: str) -> str:
-    """Checked already: a web address (with --allow-network), or a file to embed."""
-    return written if is_web_address(written) else data_url(folder / written)
+def picture_url(loaded: LoadedBrief, written: str, at: Location, what: str,
+                allow_network: bool) -> str:
+    """A web address (with --allow-network), or the file the check resolved as a data: URL."""
+    resolved = resolve_picture(loaded.folder, written, at, what, allow_network)
+    return resolved if isinstance(resolved, str) else data_url(resolved, at)
 
 
-def logo(loaded: LoadedBrief, brand: Brand | None) -> dict[str, str] | None:
+def logo(loaded: LoadedBrief, brand: Brand | None,
+         allow_network: bool = False) -> dict[str, str] | None:
     """The brief's own logo (its alt text is the organisation), else the brand's."""
     if loaded.brief.organisation.logo:
-        return {"src": picture_url(loaded.folder, loaded.brief.organisation.logo),
+        at = loaded.where.value(("organisation", "logo"))
+        return {"src": picture_url(loaded, loaded.brief.organisation.logo, at, "logo",
+                                   allow_network),
                 "alt": loaded.brief.organisation.name}
     if brand and brand.logo:
-        return {"src": data_url(brand.logo.path), "alt": brand.logo.alt}
+        return {"src": data_url(brand.logo.path, Location(display_path(brand.path))),
+                "alt": brand.logo.alt}
     return None
 
 
@@ -313,10 +322,11 @@ def footer_text(text: str) -> str:
     return text if len(text) <= FOOTER_TITLE_LIMIT else text[:FOOTER_TITLE_LIMIT] + "…"
 
 
-def data_url(path: Path) -> str:
-    """A picture checked already, embedded; read again within the budget in case it changed."""
+def data_url(path: Path, at: Location | None = None) -> str:
+    """A picture resolved by the check, embedded; read again within the budget in case it
+    changed (an error at `at`, else at the file, if it is gone or too large now)."""
     shown = display_path(path)
-    data = read_picture(path, shown, Location(shown))
+    data = read_picture(path, shown, at or Location(shown))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
