@@ -27,6 +27,8 @@ from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 RIGHT_TO_LEFT = ("ar", "he", "fa", "ur")
+# A brief with this many sections gets a table of contents on the web.
+CONTENTS_FROM = 4
 
 
 @functools.cache
@@ -118,10 +120,12 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text,
-                                            note=rendered.note if with_notes else None)
+                                            note=rendered.note if with_notes else None,
+                                            number=rendered.number, label=labels["note"])
         return render_inline(text, brief.language, citation, move_punctuation=note_style,
                              image_source=picture if path[-1] == "text" else None)
 
+    labels = labels_for(brief.language)
     sections = []
     for s, section in enumerate(brief.sections):
         blocks = []
@@ -142,7 +146,6 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         sections.append({"heading": typeset(section.heading), "id": section.id,
                          "blocks": blocks})
 
-    labels = labels_for(brief.language)
     page = {
         "size": PAPER_SIZES[paper],
         "footer_left": brief.organisation.name,
@@ -182,6 +185,10 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
         "css": Markup(_stylesheet(layout)),
+        "web_css": Markup((templates_folder() / "web.css").read_text("utf-8")),
+        # The web edition lists the notes at the end too, for narrow screens and printing.
+        "notes": citations.notes if with_notes else [],
+        "contents": len(brief.sections) >= CONTENTS_FROM,
     }
     return env.get_template(f"{layout}/{layout}.html").render(context)
 
