@@ -15,9 +15,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from brief import __version__
+from brief import __version__, web_metadata
 from brief.check import is_web_address
-from brief.brand import Brand
+from brief.brand import Brand, web_colours
 from brief.cite import Citations
 from brief.load import LoadedBrief
 from brief.handout import most_cited
@@ -184,8 +184,12 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                         if key in bibliography],
         "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
+        "web_meta": web_metadata.meta_tags(brief),
+        "json_ld": web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
+        "page_address": web_metadata.page_address(brief),
         "css": Markup(_stylesheet(layout)),
         "web_css": Markup((templates_folder() / "web.css").read_text("utf-8")),
+        "web_colours": web_colours((brand or Brand()).colours),
         # The web edition lists the notes at the end too, for narrow screens and printing.
         "notes": citations.notes if with_notes else [],
         "contents": len(brief.sections) >= CONTENTS_FROM,

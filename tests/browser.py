@@ -48,3 +48,18 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
 
 def describe(violations: list[dict]) -> str:
     return json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def accessibility_node(page, role: str, name: str) -> dict[str, object]:
+    """What Chromium tells a screen reader of the element with this role and name: its
+    properties (expanded, focusable …) as a dict."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    for node in nodes:
+        if (node.get("role", {}).get("value") == role
+                and node.get("name", {}).get("value") == name):
+            return {prop["name"]: prop["value"].get("value") for prop in node.get("properties", [])}
+    raise LookupError(f"no {role} named {name!r}")
