@@ -14,6 +14,7 @@ from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
+from brief.note_tags import marking_notes, place_notes
 
 
 def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
@@ -135,7 +136,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                 overflow = overflow_mm(document, max_pages)
             else:
                 overflow = None
-                pdf = document.write_pdf(**options)
+                with marking_notes():
+                    pdf = place_notes(document.write_pdf(**options))
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
             if refused:
                 raise _refused(refused, at) from None
