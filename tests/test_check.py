@@ -101,3 +101,15 @@ def test_logo_must_be_inside_the_folder(workdir):
     assert report(workdir, text) == [
         "b.yaml:3:33: error: logo `/etc/hostname` is outside the brief's folder\n"
         "  hint: a brief may only read files in its own folder and below it"]
+
+
+def test_ids_the_layout_gives_its_own_parts_are_taken(workdir):
+    text = VALID.replace("  - heading: One\n", "  - heading: One\n    id: note-3\n").replace(
+        "      - claim: A claim [@a, p. 1].\n",
+        "      - claim: A claim [@a, p. 1].\n        id: summary\n"
+        "      - claim: Another [@a].\n        id: notes-on-law\n")
+    message = ("  hint: choose another id; summary, key-messages, recommendations, "
+               "notes, sources and ids such as note-3, section-2 or ref-song2015 are taken")
+    assert report(workdir, text) == [
+        "b.yaml:7:9: error: the id `note-3` is one the layout gives its own parts\n" + message,
+        "b.yaml:10:13: error: the id `summary` is one the layout gives its own parts\n" + message]
