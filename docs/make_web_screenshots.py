@@ -29,7 +29,8 @@ def main() -> None:
                                         device_scale_factor=1)
                 page.goto(page_file.as_uri())
                 if width == 360:  # a note opened by its number
-                    page.locator("#note-call-1").scroll_into_view_if_needed()
+                    page.locator("#note-call-1").evaluate(
+                        "e => scrollTo(0, e.getBoundingClientRect().top + scrollY - 200)")
                     page.locator("#note-call-1").click()
                 elif width == 768:  # the key messages and the table of contents
                     page.locator(".key-messages").evaluate("e => e.scrollIntoView()")
