@@ -21,7 +21,8 @@ from typing import Any
 from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
-from brief.load import LoadedBrief, resolve_inside
+from brief.limits import LIMITS, read_limited
+from brief.load import LoadedBrief, find_loop, resolve_inside
 from brief.markup import pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
@@ -164,8 +165,9 @@ def resolve_style(name: str, folder: Path, at: Location) -> Style:
 
 def _independent(path: Path, name: str, at: Location) -> Style:
     try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError) as failure:
+        root = ElementTree.fromstring(read_limited(path, name, at, "a style file",
+                                                   LIMITS.file_bytes))
+    except ElementTree.ParseError as failure:
         raise BriefError([error(at, f"`{name}` is not a readable CSL style: {failure}")]) \
             from None
     for link in root.iter(f"{CSL_NS}link"):
@@ -180,6 +182,13 @@ def _independent(path: Path, name: str, at: Location) -> Style:
             own_locale = root.get("default-locale")
             independent = replace(independent, read=(path, *independent.read))
             return replace(independent, default_locale=own_locale) if own_locale else independent
+    calls = {macro.get("name", ""): [used.get("macro") for used in macro.iter()
+                                     if used is not macro and used.get("macro")]
+             for macro in root.iter(f"{CSL_NS}macro")}
+    if loop := find_loop(calls):
+        raise BriefError([error(at, f"style `{name}` cannot be used: its macro `{loop[0]}` "
+                                f"calls itself ({' → '.join(loop)})",
+                                "fix the style, or choose another one")])
     return Style(path, name, root.get("class") == "note", _lowercase_ibid(root),
                  root.get("default-locale"))
 
@@ -195,8 +204,13 @@ def _lowercase_ibid(root: ElementTree.Element) -> bool:
     return bool(cases) and all(case == "lowercase" for case in cases)
 
 
-def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Citations:
-    """Format every citation and the bibliography of a brief in its style, with one pandoc run."""
+def format_citations(loaded: LoadedBrief, style_name: str | None = None,
+                     every_author: bool = False) -> Citations:
+    """Format every citation and the bibliography of a brief in its style, with one pandoc run.
+
+    `every_author` names the authors in every bibliography entry, even where the style puts a
+    dash for "the same as above": a handout lists only a few entries, in another order.
+    """
     brief = loaded.brief
     style_at = loaded.where.value(("style",))
     style = resolve_style(style_name or brief.style, loaded.folder, style_at)
@@ -204,7 +218,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
     document = "".join(
         f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster).split())}\n:::\n\n"
         for n, (_, _, cluster) in enumerate(order))
-    references = [with_short_title(source.csl_json()) for source in brief.sources]
+    references = with_distinct_short_titles([source.csl_json() for source in brief.sources])[0]
     references.append(self_reference(brief))
     # The brief itself, for the colophon, is cited last: a `nocite` would take note number 1
     # and shift every "(n 4)" that OSCOLA and MHRA print.
@@ -219,7 +233,8 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
         output = run_pandoc(
             ["--from", "markdown-raw_html-raw_tex-raw_attribute-fenced_code_attributes",
              "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
-             "--csl", str(style.path), "--metadata", f"lang={style.locale(brief.language)}",
+             "--csl", str(_named_authors(style.path, Path(scratch)) if every_author
+                          else style.path), "--metadata", f"lang={style.locale(brief.language)}",
              "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
             document, Location(loaded.where.brief_file))
     result = json.loads(output)
@@ -247,6 +262,19 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
     return citations
 
 
+AUTHOR_DASH_RE = re.compile(r'\ssubsequent-author-substitute(?:-rule)?="[^"]*"')
+
+
+def _named_authors(style_file: Path, scratch: Path) -> Path:
+    """The style, less its dash for an author repeated from the entry above."""
+    text = style_file.read_text("utf-8")
+    if not AUTHOR_DASH_RE.search(text):
+        return style_file
+    named = scratch / "style.csl"
+    named.write_text(AUTHOR_DASH_RE.sub("", text), "utf-8")
+    return named
+
+
 def _lower_ibid(notes: dict[str, dict[str, str]], ibid_note: str) -> None:
     """Undo pandoc's capital on notes that start with the style's lower-case "ibid"."""
     match = re.match(r"[^\W\d_]+", ibid_note)
@@ -268,6 +296,74 @@ def with_short_title(item: dict[str, Any]) -> dict[str, Any]:
         if colon and main.strip():
             item = {**item, "title-short": main.strip()}
     return item
+
+
+# Words a short title does not end on ("India: Rohingya Deported to").
+TRAILING_WORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "at", "by",
+                  "with", "from", "as"}
+SHORT_TITLE_WORDS = 3  # words of the subtitle a longer short title starts with
+
+
+def _short_form(item: dict[str, Any]) -> tuple[Any, ...]:
+    """What a short note prints of a source: its authors' names and its short title."""
+    people = item.get("author") or item.get("editor") or []
+    names = tuple(person.get("family") or person.get("literal") if isinstance(person, dict)
+                  else None for person in people) if isinstance(people, list) else ()
+    return names, item.get("title-short") or item.get("shortTitle") or item.get("title")
+
+
+def _longer_short_title(title: str, words: int) -> str:
+    """The title before its colon and the subtitle up to its `words`-th word that is not a
+    small word such as "to" or "the"."""
+    main, _, rest = title.partition(":")
+    subtitle, kept, counted = rest.split(), [], 0
+    for word in subtitle:
+        if counted == words:
+            break
+        kept.append(word)
+        counted += word.lower() not in TRAILING_WORDS
+    return f"{main.strip()}: {' '.join(kept)}" if len(kept) < len(subtitle) else title
+
+
+def with_distinct_short_titles(items: list[dict[str, Any]]
+                               ) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Short titles derived for every source, longer where two would be cited alike.
+
+    Three reports by one organisation titled "India: …" would all be "Human Rights Watch,
+    'India'" in later notes; each then gets as many words of its subtitle as it takes to tell
+    them apart. Returns the items and the pairs (first, second index) that are still cited
+    alike: same authors and the same title, or the same `title-short` set by hand.
+    """
+    shortened = [with_short_title(item) for item in items]
+    derived = [new is not old for new, old in zip(shortened, items)]  # not set by hand
+    items = shortened
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault(_short_form(item), []).append(index)
+    for members in groups.values():
+        lengthened = [i for i in members if derived[i]]
+        if len(members) < 2 or not lengthened:
+            continue
+        longest = max(len(items[i]["title"].partition(":")[2].split()) for i in lengthened)
+        # As distinct as whole titles can make them (two sources may share a title).
+        possible = len({items[i]["title"] if derived[i] else _short_form(items[i])[1]
+                        for i in members})
+        for words in range(SHORT_TITLE_WORDS, longest + 1):
+            trial = {i: _longer_short_title(items[i]["title"], words) for i in lengthened}
+            forms = {trial.get(i) or _short_form(items[i])[1] for i in members}
+            if len(forms) == possible:
+                break
+        for i, short in trial.items():
+            items[i] = {**items[i], "title-short": short}
+    alike: list[tuple[int, int]] = []
+    first_of: dict[tuple[Any, ...], int] = {}
+    for index, item in enumerate(items):
+        form = _short_form(item)
+        if form in first_of:
+            alike.append((first_of[form], index))
+        else:
+            first_of[form] = index
+    return items, alike
 
 
 def self_reference(brief: Brief) -> dict[str, Any]:

@@ -6,14 +6,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
+from brief.limits import LIMITS, Limits
 from brief.note_tags import marking_notes, place_notes
 
 
@@ -101,16 +105,27 @@ class LayoutJob(TypedDict):
     allow_network: bool
     variant: str | None
     max_pages: int | None
+    shorter_html: str | None
+    fill_page: bool
+    summary_at: Location | None
 
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
-               max_pages: int | None = None) -> tuple[bytes, list[Diagnostic]]:
+               max_pages: int | None = None, shorter_html: str | None = None,
+               fill_page: bool = False, summary_at: Location | None = None,
+               limits: Limits = LIMITS
+               ) -> tuple[bytes, list[Diagnostic]]:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
 
     The PDF is tagged (structure tree, language, title shown in the window) and declared
     PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
-    Raises TooManyPages, writing nothing, when the layout needs more than `max_pages`.
+    When the layout needs more than `max_pages`, `shorter_html` (the same document with less
+    in it) is laid out instead; if that needs more too, TooManyPages is raised and nothing is
+    written. `fill_page` lays a one-page document out again with the CSS property `--fill`
+    set to the height its page has left over, for the layout to share out. With `summary_at`,
+    key messages pushed off page 1 are a warning there, saying how many lines too long the
+    summary is. The budget's time and page limits are located errors.
     """
     at = Location(brief_file)
     try:
@@ -126,18 +141,45 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         "pdf_tags": True,
         "pdf_variant": variant or ACCESSIBLE_VARIANT,
     }
-    with _weasyprint_warnings() as messages:
+    with _weasyprint_warnings() as messages, _pixel_limit(limits.picture_pixels):
         try:
-            document = HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
+            def lay_out(html: str):
+                return HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
                             url_fetcher=restricted_fetcher(allowed_folders, refused,
                                                            allow_network)).render(**options)
-            misplaced = misplaced_notes(document)
-            if max_pages is not None and len(document.pages) > max_pages:
-                overflow = overflow_mm(document, max_pages)
-            else:
-                overflow = None
-                with marking_notes():
-                    pdf = place_notes(document.write_pdf(**options))
+
+            with _time_limit(limits.layout_seconds):
+                document = lay_out(html)
+                if max_pages and len(document.pages) > max_pages and shorter_html:
+                    html, document = shorter_html, lay_out(shorter_html)
+                if len(document.pages) > limits.pages:
+                    raise BriefError([error(
+                        at, f"the brief takes {len(document.pages):,} pages; a brief may take "
+                        f"at most {limits.pages:,}", "split it into several briefs")])
+                if fill_page and len(document.pages) == 1 \
+                        and (left := space_left(document)) > 0:
+                    filled = lay_out(html.replace("</head>", f"<style>:root {{ --fill: "
+                                                  f"{left:.2f}px; }}</style></head>", 1))
+                    document = filled if len(filled.pages) == 1 else document
+                misplaced = misplaced_notes(document)
+                pushed_lines = key_messages_pushed(document) if summary_at else 0
+                if max_pages is not None and len(document.pages) > max_pages:
+                    overflow = overflow_mm(document, max_pages)
+                else:
+                    overflow = None
+                    with marking_notes():
+                        pdf = place_notes(document.write_pdf(**options))
+        except LayoutTimeout:
+            raise BriefError([error(
+                at, f"laying out the PDF took longer than {limits.layout_seconds} s and was "
+                "stopped", "shorten the brief, or simplify its pictures")]) from None
+        except MemoryError:
+            raise BriefError([error(
+                at, f"laying out the PDF needed more than {limits.layout_memory_mib:,} MiB of "
+                "memory and was stopped", "shorten the brief, or simplify its pictures")]) \
+                from None
+        except BriefError:
+            raise
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
             if refused:
                 raise _refused(refused, at) from None
@@ -148,17 +190,129 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         raise _refused(refused, at)
     if overflow is not None:
         raise TooManyPages(len(document.pages), overflow)
-    diagnostics = [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
+    diagnostics = [warning(at, f"layout: {shortened(message)}")
+                   for message in dict.fromkeys(messages)]
     diagnostics += [warning(at, f"note {number} is called on page {called} but printed on page "
                             f"{printed}", "shorten the notes or the text around them")
                     for number, called, printed in misplaced]
+    if pushed_lines:
+        diagnostics.append(warning(
+            summary_at, f"the summary is too long for the key messages to fit under it on "
+            f"page 1: {pushed_lines} line{'s' if pushed_lines > 1 else ''} too long",
+            "shorten the summary (or the key messages); page 1 is what a busy reader sees"))
     return pdf, diagnostics
+
+
+DATA_URL_RE = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s'\")]{60,}")
+
+
+def shortened(message: str) -> str:
+    """A WeasyPrint message fit to print: an embedded picture (a `data:` URL of megabytes)
+    is named by its type and size, and nothing else runs past a few lines."""
+    message = DATA_URL_RE.sub(lambda match: f"<embedded {match.group(1) or 'data'} of "
+                              f"{len(match.group(0)) * 3 // 4 // 1024:,} KiB>", message)
+    return message if len(message) <= 500 else message[:500] + "…"
+
+
+class LayoutTimeout(BaseException):
+    """Raised into the layout when its time is up; a BaseException, so that no `except
+    Exception` of WeasyPrint's (which turns failed pictures into warnings) swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block with LayoutTimeout after `seconds` (where signals can be used:
+    the main thread of a process, as in a layout process)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def time_is_up(signum, frame):
+        raise LayoutTimeout
+
+    previous = signal.signal(signal.SIGALRM, time_is_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _pixel_limit(pixels: int) -> Iterator[None]:
+    """Pictures WeasyPrint decodes itself (inside an SVG, say) within the budget too: Pillow's
+    warning about one over the limit becomes the error that WeasyPrint reports."""
+    from PIL import Image
+
+    previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def limit_memory(limits: Limits = LIMITS) -> None:
+    """Cap this process's memory (a layout process's, never the caller's): a layout that
+    would take more fails with MemoryError, which its caller reports, instead of the
+    machine swapping."""
+    try:
+        import resource
+
+        cap = limits.layout_memory_mib * 1024 * 1024
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        resource.setrlimit(resource.RLIMIT_DATA,
+                           (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this system: the time and page limits still hold
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _descendants(child)
+
+
+def key_messages_pushed(document) -> int:
+    """How many lines of the summary's size the key messages run past page 1 (0 when they
+    are all on it, or when the brief has none)."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    def with_id(page, name):
+        return [box for box in _descendants(page._page_box)
+                if getattr(box, "element", None) is not None and box.element_tag == "section"
+                and box.element.get("id") == name]
+
+    pushed = sum(box.margin_height() for page in document.pages[1:]
+                 for box in with_id(page, "key-messages"))
+    summary = with_id(document.pages[0], "summary")
+    lines = [box for box in _descendants(summary[0]) if isinstance(box, LineBox)] \
+        if summary else []
+    return math.ceil(pushed / lines[-1].height) if pushed and lines else 0
 
 
 def _refused(urls: list[str], at: Location) -> BriefError:
     return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
                              "a brief may only use files in its own folder")
                        for url in dict.fromkeys(urls)])
+
+
+SAFETY_PX = 4  # about 1 mm, for the rounding of a second layout
+
+
+def space_left(document) -> float:
+    """The height, in CSS pixels, between the foot of a one-page document's content and the
+    foot of its page area, less a millimetre to spare."""
+    page = document.pages[0]._page_box
+    root = page.children[0]
+    content_bottom = root.position_y + root.margin_height()
+    return page.content_box_y() + page.height - content_bottom - SAFETY_PX
 
 
 def overflow_mm(document, max_pages: int) -> float:
@@ -174,17 +328,12 @@ def misplaced_notes(document) -> list[tuple[int, int, int]]:
     WeasyPrint may move a note to a later page to fit one more line of text; readers of a
     brief must find each note under the line that calls it, so this is checked, not assumed.
     """
-    def descendants(box):
-        yield box
-        for child in getattr(box, "children", None) or ():
-            yield from descendants(child)
-
     called: list[tuple[object, int]] = []
     printed: dict[object, int] = {}
     for number, page in enumerate(document.pages, 1):
         body, *rest = page._page_box.children
         footnotes = rest[0].children if rest else ()  # a layout without notes has no area
-        called += [(box.footnote.element, number) for box in descendants(body)
+        called += [(box.footnote.element, number) for box in _descendants(body)
                    if getattr(box, "footnote", None) is not None]
         printed.update((box.element, number) for box in footnotes
                        if getattr(box, "element", None) is not None)
