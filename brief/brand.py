@@ -335,20 +335,12 @@ def _image(value: Any, path: NodePath, folder: Path, where: SourceMap,
 
 # --- colours on screen -------------------------------------------------------------------
 
-# The layout's own colours, as templates/print.css sets them; a brand replaces some.
-DEFAULT_COLOURS = {"primary": "#1b365d", "accent": "#b5452b", "tint": "#eef2f7",
-                   "warm-tint": "#f8efe9", "paper": "#ffffff"}
 DARK_PAPER = (0x15 / 255, 0x18 / 255, 0x1e / 255)
-TEXT_CONTRAST = 4.5  # WCAG 2 AA for text of ordinary size
 
 
 def contrast(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
-    """The WCAG contrast ratio of two colours, 1 to 21."""
-    def luminance(rgb: tuple[float, float, float]) -> float:
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+    """contrast_ratio of two colours given as (r, g, b)."""
+    return contrast_ratio(hex_colour(one), hex_colour(other))
 
 
 def readable(colour: tuple[float, float, float], backgrounds: list[tuple[float, float, float]],
@@ -357,7 +349,7 @@ def readable(colour: tuple[float, float, float], backgrounds: list[tuple[float, 
     every one of `backgrounds`."""
     for step in range(51):
         candidate = mix(towards, colour, step / 50)
-        if all(contrast(candidate, background) >= TEXT_CONTRAST for background in backgrounds):
+        if all(contrast(candidate, background) >= NORMAL_TEXT for background in backgrounds):
             return candidate
     return towards
 
