@@ -343,8 +343,20 @@ def _ids(loaded: LoadedBrief) -> list[Diagnostic]:
             if block_id in seen:
                 problems.append(error(where.value(path + ("id",)), f"duplicate id `{block_id}`",
                                       "ids name one section or block each"))
+            elif LAYOUT_IDS.fullmatch(block_id):
+                problems.append(error(where.value(path + ("id",)),
+                                      f"the id `{block_id}` is one the layout gives its own parts",
+                                      "choose another id; summary, key-messages, "
+                                      "recommendations, notes, sources and ids such as note-3, "
+                                      "section-2 or ref-song2015 are taken"))
             seen.add(block_id)
     return problems
+
+
+# Ids of the layout's own parts (templates/brief/brief.html, templates/citation.html): a link
+# to a section or block must not lead to one of them instead.
+LAYOUT_IDS = re.compile(r"summary|key-messages|recommendations|sources|notes|notes-heading"
+                        r"|contents-heading|(note|note-call|endnote|section)-\d+|ref-.*")
 
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")

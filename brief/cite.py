@@ -92,6 +92,7 @@ class Style:
 class RenderedCitation:
     text: Markup  # what stands in the running text (empty for a pure note)
     note: Markup | None  # the footnote, in note styles
+    number: int | None = None  # the note's number, counted in reading order as the PDF does
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,12 @@ class Citations:
     def numbered(self) -> bool:
         """Whether the reference list is numbered (ieee, vancouver …)."""
         return any(reference.label for reference in self.bibliography)
+
+    @property
+    def notes(self) -> list[RenderedCitation]:
+        """Every note in order of its number (the web edition lists them at the end)."""
+        return sorted((c for c in self.rendered.values() if c.number is not None),
+                      key=lambda c: c.number or 0)
 
 
 @functools.cache
@@ -247,14 +254,17 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
     if style.lowercase_ibid:
         _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
     citations = Citations(style)
+    notes = 0
     for n, (path, index, _) in enumerate(order):
         cite = result["citations"].get(f"c{n}")
         if cite is None:  # pandoc did not see a citation where we did: show it, never crash
             raise BriefError([error(loaded.where.value(path),
                                     "this citation could not be formatted",
                                     "check the brackets and the @ of the citation")])
+        note = safe_html(cite["note"]) if cite.get("note") else None
+        notes += note is not None
         citations.rendered[(path, index)] = RenderedCitation(
-            safe_html(cite["text"]), safe_html(cite["note"]) if cite.get("note") else None)
+            safe_html(cite["text"]), note, notes if note is not None else None)
     for entry in result["bibliography"]:
         if entry["id"] == SELF_ID:
             # The brief's own entry is not in the list, so its number would mean nothing.

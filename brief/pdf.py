@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 from brief.limits import LIMITS, Limits
+from brief.note_tags import marking_notes, place_notes
 
 
 def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
@@ -175,10 +176,11 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                     overflow = overflow_mm(document, max_pages)
                 else:
                     overflow = None
-                    pdf = document.write_pdf(
-                        finisher=_associate_files if attachments else None,
-                        attachments=[_attachment(*item) for item in attachments or ()],
-                        **options)
+                    with marking_notes():
+                        pdf = place_notes(document.write_pdf(
+                            finisher=_associate_files if attachments else None,
+                            attachments=[_attachment(*item) for item in attachments or ()],
+                            **options))
         except LayoutTimeout:
             raise BriefError([error(
                 at, f"laying out the PDF took longer than {limits.layout_seconds} s and was "

@@ -16,10 +16,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from brief import __version__
-from brief.check import resolve_picture
+from brief import __version__, web_metadata
+from brief.check import is_web_address, resolve_picture
 from brief.diagnostics import Location
-from brief.brand import Brand
+from brief.brand import Brand, web_colours
 from brief.cite import Citations
 from brief.load import LoadedBrief, display_path
 from brief.handout import most_cited
@@ -30,6 +30,8 @@ from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 RIGHT_TO_LEFT = ("ar", "he", "fa", "ur")
+# A brief with this many sections gets a table of contents on the web.
+CONTENTS_FROM = 4
 
 
 @functools.cache
@@ -130,7 +132,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text,
-                                            note=rendered.note if with_notes else None)
+                                            note=rendered.note if with_notes else None,
+                                            number=rendered.number, label=labels["note"])
 
         def picture(written: str) -> str:
             return picture_url(loaded, written, loaded.where.value(path), "picture",
@@ -138,6 +141,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         return render_inline(text, brief.language, citation, move_punctuation=note_style,
                              image_source=picture if path[-1] == "text" else None)
 
+    labels = labels_for(brief.language)
     sections = []
     for s, section in enumerate(brief.sections):
         blocks = []
@@ -158,7 +162,6 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         sections.append({"heading": typeset(section.heading), "id": section.id,
                          "blocks": blocks})
 
-    labels = labels_for(brief.language)
     page = {
         "size": PAPER_SIZES[paper],
         "footer_left": footer_text(brief.organisation.name),
@@ -197,7 +200,15 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                         if key in bibliography],
         "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
+        "web_meta": web_metadata.meta_tags(brief),
+        "json_ld": web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
+        "page_address": web_metadata.page_address(brief),
         "css": Markup(_stylesheet(layout)),
+        "web_css": Markup((templates_folder() / "web.css").read_text("utf-8")),
+        "web_colours": web_colours((brand or Brand()).colours),
+        # The web edition lists the notes at the end too, for narrow screens and printing.
+        "notes": citations.notes if with_notes else [],
+        "contents": len(brief.sections) >= CONTENTS_FROM,
         "lede": lede,
         "ledger": ledger,  # the Evidence appendix: evidence_appendix()
     }

@@ -90,3 +90,12 @@ def example_pdf(tmp_path_factory) -> Path:
     result = build(EXAMPLE, BuildOptions(output=out))
     assert result.ok, [d.format() for d in result.diagnostics]
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (tests/browser.py); one for the session."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -150,3 +150,15 @@ def test_any_misspelt_required_key_is_one_error_at_the_typo(workdir, key, edit, 
         f"  hint: did you mean `{key}`? It is required"]
     # The rest of the brief is checked as if the key were spelt right: nothing else to say.
     assert check_brief(failure.value.partial) == []
+
+
+def test_ids_the_layout_gives_its_own_parts_are_taken(workdir):
+    text = VALID.replace("  - heading: One\n", "  - heading: One\n    id: note-3\n").replace(
+        "      - claim: A claim [@a, p. 1].\n",
+        "      - claim: A claim [@a, p. 1].\n        id: summary\n"
+        "      - claim: Another [@a].\n        id: notes-on-law\n")
+    message = ("  hint: choose another id; summary, key-messages, recommendations, "
+               "notes, sources and ids such as note-3, section-2 or ref-song2015 are taken")
+    assert report(workdir, text) == [
+        "b.yaml:7:9: error: the id `note-3` is one the layout gives its own parts\n" + message,
+        "b.yaml:10:13: error: the id `summary` is one the layout gives its own parts\n" + message]

@@ -87,7 +87,10 @@ def test_html_output_is_one_self_contained_file(example_copy, run):
     code, _ = run("build", str(example_copy), "--format", "html")
     assert code == 0
     html = example_copy.with_suffix(".html").read_text("utf-8")
-    assert "<style>" in html and "<link" not in html
+    assert "<style>" in html and "<script src" not in html
+    # Nothing to fetch: the only link names the page's published address.
+    assert re.findall(r"<link [^>]*>", html) == [
+        '<link rel="canonical" href="https://example.org/briefs/north-korea-refugees">']
     assert "Fleeing North Korea" in html
 
 
