@@ -4,6 +4,7 @@ code. What check and build print is in brief.console."""
 from __future__ import annotations
 
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -357,7 +357,9 @@ def render_inline(text: str, language: str = "en",
     if move_punctuation and clusters:
         marked = re.sub(r"\s*(\ue000\d+\ue001)([.,;:!?]+)", r"\2\1", marked)
         marked = re.sub(r"\s+(\ue000\d+\ue001)", r"\1", marked)
-    html = md.renderInline(marked, {"image_source": image_source})
+    # The user's markup is made safe before the citations go in: those are pandoc's output,
+    # made safe in brief.cite, inside brief's own template (a note's button and popover).
+    html = str(safe_html(md.renderInline(marked, {"image_source": image_source})))
     if clusters:
         # The punctuation (or else the word) before a citation travels with it, so that a note
         # call never starts a line.
@@ -365,7 +367,7 @@ def render_inline(text: str, language: str = "en",
                       lambda m: _anchor(m.group(1), citation_html(int(m.group(3)),
                                                                   clusters[int(m.group(3))])),
                       html)
-    return safe_html(html)
+    return Markup(html)
 
 
 def _anchor(word: str, citation: str) -> str:
