@@ -249,6 +249,8 @@ def made_id(item: dict[str, Any]) -> str:
     names = item.get("author") or item.get("editor") or []
     first = names[0] if isinstance(names, list) and names and isinstance(names[0], dict) else {}
     family, literal = first.get("family"), first.get("literal")
+    if isinstance(family, int) and not isinstance(family, bool):
+        family = str(family)  # imported as text, as pandoc wants it
     if isinstance(family, str) and family.strip():
         words = _ascii(family).split()
         word = words[0] if words else ""
