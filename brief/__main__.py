@@ -20,7 +20,7 @@ def _plain_command(arguments: list[str]) -> int | None:
     from pathlib import Path  # after the layout process is forked: see brief.engine
 
     command, paths = arguments[0], [Path(argument) for argument in arguments[1:]]
-    if command == "check" and all(path.is_file() and os.access(path, os.R_OK)
+    if command == "check" and all(path.exists() and os.access(path, os.R_OK)
                                   for path in paths):
         from brief.console import check_all
 
@@ -28,16 +28,13 @@ def _plain_command(arguments: list[str]) -> int | None:
     if command == "build" and all(path.exists() and os.access(path, os.R_OK)
                                   for path in paths):
         from brief.build import BuildOptions, clashing_outputs, find_briefs
-        from brief.console import build_all
+        from brief.console import build_all, print_ignored
 
+        ignored: list = []
         skipped: list = []
-        briefs, defaults = find_briefs(paths, skipped), lambda _: BuildOptions()
+        briefs, defaults = find_briefs(paths, skipped, ignored), lambda _: BuildOptions()
         if briefs and not clashing_outputs(briefs, defaults):
-            if skipped:
-                from brief.console import print_diagnostics
-                from brief.diagnostics import BriefError
-
-                print_diagnostics(BriefError(skipped))
+            print_ignored(ignored, skipped)
             return build_all(briefs, defaults)
     return None
 

@@ -48,10 +48,6 @@ class Brand:
     logo: Logo | None = None
     path: Path | None = None  # the brand file itself
 
-    @property
-    def folder(self) -> Path | None:
-        return self.path.parent if self.path else None
-
 
 def brand_path(loaded: LoadedBrief, override: Path | None) -> tuple[Path, Location] | None:
     """The brand file to use: the CLI's `--brand`, else the brief's own `brand:`."""
@@ -331,3 +327,52 @@ def _image(value: Any, path: NodePath, folder: Path, where: SourceMap,
                               f"`{value['path']}` is not an SVG, PNG or JPEG image"))
         return None
     return Logo(file, alt.strip()) if isinstance(alt, str) and alt.strip() else None
+
+
+# --- colours on screen -------------------------------------------------------------------
+
+DARK_PAPER = (0x15 / 255, 0x18 / 255, 0x1e / 255)
+
+
+def contrast(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
+    """contrast_ratio of two colours given as (r, g, b)."""
+    return contrast_ratio(hex_colour(one), hex_colour(other))
+
+
+def readable(colour: tuple[float, float, float], backgrounds: list[tuple[float, float, float]],
+             towards: tuple[float, float, float]) -> tuple[float, float, float]:
+    """`colour`, moved towards black or white only as far as text in it needs to be read on
+    every one of `backgrounds`."""
+    for step in range(51):
+        candidate = mix(towards, colour, step / 50)
+        if all(contrast(candidate, background) >= NORMAL_TEXT for background in backgrounds):
+            return candidate
+    return towards
+
+
+def web_colours(colours: dict[str, str]) -> dict[str, str]:
+    """Colour properties for the web edition: the brand's primary and accent as text that
+    keeps its contrast on the page and its panels, light and dark.
+
+    Print keeps the brand's colours as they are; a screen is read in every light and in dark
+    mode, and a small note number in a pale accent would not be read.
+    """
+    def rgb(name: str) -> tuple[float, float, float]:
+        parsed = parse_colour(colours.get(name) or DEFAULT_COLOURS[name])
+        assert not isinstance(parsed, str)  # checked when the brand was read
+        return parsed
+
+    primary, accent = rgb("primary"), rgb("accent")
+    light = [rgb("paper"), rgb("tint"), rgb("warm-tint")]
+    dark_tint, dark_warm_tint = mix(primary, DARK_PAPER, 0.3), mix(accent, DARK_PAPER, 0.22)
+    dark = [DARK_PAPER, dark_tint, dark_warm_tint]
+    white, black = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)
+    return {
+        "primary-text": hex_colour(readable(primary, light, black)),
+        "accent-text": hex_colour(readable(accent, light, black)),
+        "primary-dark": hex_colour(readable(mix(white, primary, 0.55), dark, white)),
+        "accent-dark": hex_colour(readable(mix(white, accent, 0.45), dark, white)),
+        "paper-dark": hex_colour(DARK_PAPER),
+        "tint-dark": hex_colour(dark_tint),
+        "warm-tint-dark": hex_colour(dark_warm_tint),
+    }

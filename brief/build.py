@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # imported where used: `brief check` and up-to-date builds ne
     from brief.brand import Brand
     from brief.cite import Citations
     from brief.engine import LayoutProcess
+    from brief.evidence import Evidence
     from brief.load import LoadedBrief
     from brief.pdf import LayoutJob
 
@@ -42,12 +43,15 @@ class BuildOptions:
     brand: Path | None = None  # None: the brief's own `brand`
     pdf_variant: str | None = None  # None: tagged PDF/UA-1; else a PDF/A variant
     for_print: bool = False  # bleed and crop marks for a print shop
+    require_evidence: bool = False  # every quotation must be checked against a copy
+    ledger: bool = False  # an Evidence appendix, and the JSON ledger attached to the PDF
 
     def fingerprint(self) -> str:
         """The options (and environment) that change the output, for the up-to-date check."""
         return repr((os.environ.get("SOURCE_DATE_EPOCH"), self.format, self.layout, self.paper,
                      self.style, self.strict, self.allow_network,
-                     self.brand and str(self.brand.resolve()), self.pdf_variant, self.for_print))
+                     self.brand and str(self.brand.resolve()), self.pdf_variant, self.for_print,
+                     self.require_evidence, self.ledger))
 
 
 @dataclass
@@ -56,6 +60,7 @@ class BuildResult:
     output: Path | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: bool = False  # the output was already up to date
+    contents: str | None = None  # what a check went through: "2 sections, 8 claims, …"
 
     @property
     def ok(self) -> bool:
@@ -88,15 +93,20 @@ def _brand(loaded, override: Path | None):
 
 
 def check(path: Path, strict: bool = False, style: str | None = None,
-          allow_network: bool = False, brand: Path | None = None) -> BuildResult:
-    """Load and lint a brief without rendering anything."""
+          allow_network: bool = False, brand: Path | None = None,
+          require_evidence: bool = False) -> BuildResult:
+    """Load and lint a brief without rendering anything; quotations are checked against the
+    copies of their sources."""
     from brief.cite import resolve_style
+    from brief.evidence import check_evidence
     from brief.load import load_brief
 
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
+        result.contents = contents(loaded)
         result.diagnostics = _lint(loaded, allow_network)
+        result.diagnostics += check_evidence(loaded, require_evidence).diagnostics
         result.diagnostics += _brand(loaded, brand)[1]
         resolve_style(style or loaded.brief.style, loaded.folder,
                       loaded.where.value(("style",)))
@@ -104,6 +114,40 @@ def check(path: Path, strict: bool = False, style: str | None = None,
         result.diagnostics += failure.diagnostics + _checks_of_partial(failure, allow_network)
     result.diagnostics = sort_diagnostics(_strictly(result.diagnostics, strict))
     return result
+
+
+def verify(path: Path, require_evidence: bool = False, strict: bool = False):
+    """Check a brief's quotations and excerpts against its copies: the result, the loaded
+    brief and the ledger's rows (both None when the brief cannot be loaded)."""
+    from brief.evidence import check_evidence
+    from brief.ledger import ledger_rows
+    from brief.load import load_brief
+
+    result = BuildResult(path)
+    try:
+        loaded = load_brief(path)
+    except BriefError as failure:
+        result.diagnostics = failure.diagnostics
+        return result, None, None
+    evidence = check_evidence(loaded, require_evidence)
+    result.diagnostics = sort_diagnostics(_strictly(evidence.diagnostics, strict))
+    return result, loaded, ledger_rows(loaded, evidence)
+
+
+def contents(loaded: LoadedBrief) -> str:
+    """What a brief holds, in words: what `brief check` went through."""
+    from brief.model import Claim, Quote
+
+    blocks = [block for section in loaded.brief.sections for block in section.body]
+    counts = (
+        (len(loaded.brief.sections), "section", "sections"),
+        (sum(isinstance(block, Claim) for block in blocks), "claim", "claims"),
+        (sum(isinstance(block, Quote) for block in blocks), "quotation", "quotations"),
+        (sum(len(cluster.items) for *_, cluster in loaded.brief.citations()), "citation",
+         "citations"),
+        (len(loaded.brief.sources), "source", "sources"),
+    )
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
 
 
 def _checks_of_partial(failure: BriefError, allow_network: bool) -> list[Diagnostic]:
@@ -147,6 +191,7 @@ class _Prepared:
     brand: Brand | None
     html: str
     layout_job: LayoutJob | None  # None for HTML output
+    evidence: Evidence
 
 
 def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
@@ -154,6 +199,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     from concurrent.futures import ThreadPoolExecutor
 
     from brief.cite import format_citations
+    from brief.evidence import check_evidence
     from brief.load import load_brief
     from brief.pdf import LayoutJob
     from brief.render import preload, render_html
@@ -162,7 +208,11 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
-        result.diagnostics = _strictly(_lint(loaded, options.allow_network), options.strict)
+        result.diagnostics = _lint(loaded, options.allow_network)
+        evidence = check_evidence(loaded, options.require_evidence)
+        result.diagnostics = _strictly(result.diagnostics + evidence.diagnostics, options.strict)
+        if options.ledger and result.ok:
+            result.diagnostics += _ledger_problems(loaded, options)
         if result.ok:
             brand, brand_warnings = _brand(loaded, options.brand)
             result.diagnostics += _strictly(brand_warnings, options.strict)
@@ -183,11 +233,20 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
                 raise
         _refuse_overwriting_an_input(options.output or default_output(path, options),
                                      _inputs(loaded, citations.style.files, brand), loaded)
+        ledger = appendix = None
+        if options.ledger:
+            from brief.ledger import ledger_rows
+            from brief.render import evidence_appendix
+
+            ledger = ledger_rows(loaded, evidence)
+            appendix = evidence_appendix(loaded.brief, ledger, options.format == "pdf")
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
-                           for_print=options.for_print, lede=layout == "handout")
+                           for_print=options.for_print, lede=layout == "handout",
+                           ledger=appendix, allow_network=options.allow_network)
         # A handout tries with its summary first, and without it when that takes two pages.
         shorter = render_html(loaded, citations, paper=options.paper, layout=layout,
-                              brand=brand, for_print=options.for_print) \
+                              brand=brand, for_print=options.for_print,
+                              allow_network=options.allow_network) \
             if layout == "handout" and loaded.brief.key_messages else None
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
@@ -195,15 +254,40 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         result.diagnostics = sort_diagnostics(result.diagnostics)
         return result
     # Folders resolved here: a layout process may not share this process's working folder.
+    # The brand's folder is not among them: its logo is embedded already, and nothing else
+    # there (an organisation's other files) is the brief's to read.
     layout_job = None if options.format == "html" else LayoutJob(
         html=html, base_folder=loaded.folder.resolve(),
-        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]
-                         + ([brand.folder] if brand else [])],
+        allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]],
         brief_file=loaded.where.brief_file, allow_network=options.allow_network,
         variant=options.pdf_variant, max_pages=1 if layout == "handout" else None,
         shorter_html=shorter, fill_page=layout == "handout",
-        summary_at=loaded.where.value(("summary",)) if layout == "brief" else None)
-    return _Prepared(result, options, loaded, citations, brand, html, layout_job)
+        summary_at=loaded.where.value(("summary",)) if layout == "brief" else None,
+        attachments=_ledger_attachment(loaded, ledger) if ledger is not None else [])
+    return _Prepared(result, options, loaded, citations, brand, html, layout_job, evidence)
+
+
+def _ledger_problems(loaded, options: BuildOptions) -> list[Diagnostic]:
+    """--ledger needs a layout with room for an appendix, and a PDF that may carry files."""
+    at = Location(loaded.where.brief_file)
+    if (options.layout or loaded.brief.layout) == "handout":
+        return [error(at, "a handout has no room for the Evidence appendix",
+                      "build the full brief with --ledger, or the handout without it")]
+    variant = options.pdf_variant or ""
+    if options.format == "pdf" and variant.startswith(("pdf/a-1", "pdf/a-2")):
+        return [error(at, f"{variant.upper()} cannot carry the JSON ledger as an attached "
+                      "file", "use --pdf-variant pdf/a-3u, which allows "
+                      "associated files, or build without --ledger")]
+    return []
+
+
+def _ledger_attachment(loaded, ledger) -> list[tuple[str, bytes, str]]:
+    """The JSON ledger, as a file attached to the PDF: (name, bytes, description)."""
+    from brief.ledger import ledger_json
+
+    return [("evidence-ledger.json", ledger_json(loaded, ledger).encode("utf-8"),
+             "Evidence ledger: every citing passage and the words in its sources that support "
+             "it (W3C Web Annotation collection)")]
 
 
 def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnostic]]]
@@ -212,7 +296,7 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
     on any error nothing is written."""
     from brief import freshness
     from brief.handout import overflow_error
-    from brief.pdf import TooManyPages, write_atomically
+    from brief.pdf import RefusedFetches, TooManyPages, write_atomically
     from brief.resources import templates_folder
 
     result, options = prepared.result, prepared.options
@@ -226,6 +310,8 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
             except TooManyPages as too_long:
                 raise BriefError([overflow_error(prepared.loaded, too_long.pages,
                                                  too_long.overflow_mm)]) from None
+            except RefusedFetches as refused:
+                raise BriefError(_located_refusals(prepared, refused)) from None
             result.diagnostics += _strictly(layout_warnings, options.strict)
         if result.ok:
             try:
@@ -245,6 +331,53 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
     return result
 
 
+def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
+    """Each refused address said at the logo or picture whose file holds it (an SVG's font or
+    image), else where the layout said."""
+    from urllib.parse import unquote, urlsplit
+
+    from brief.check import resolve_picture
+    from brief.load import display_path
+    from brief.markup import find_images
+    from brief.pdf import refusal
+
+    loaded, options = prepared.loaded, prepared.options
+    pictures: list[tuple[str, str, Location]] = []  # (what, written, where)
+    if loaded.brief.organisation.logo:
+        pictures.append(("logo", loaded.brief.organisation.logo,
+                         loaded.where.value(("organisation", "logo"))))
+    for path, text in loaded.brief.markdown_fields():
+        if path[-1] == "text":
+            pictures += [("picture", image.source, loaded.where.within(path, text, image.offset))
+                         for image in find_images(text)]
+    files: list[tuple[str, Path, Location]] = []
+    for what, written, at in pictures:
+        try:
+            resolved = resolve_picture(loaded.folder, written, at, what, options.allow_network)
+        except BriefError:
+            continue
+        if isinstance(resolved, Path):
+            files.append((f"{what} `{written}`", resolved, at))
+    if prepared.brand and prepared.brand.logo:
+        files.append((f"the brand's logo `{prepared.brand.logo.path.name}`",
+                      prepared.brand.logo.path, Location(display_path(prepared.brand.path))))
+    diagnostics = []
+    for url in refused.urls:
+        spellings = {url, unquote(url), unquote(urlsplit(url).path)} - {""}
+        holder = next(((what, at) for what, file, at in files
+                       if any(spelling in _text_of(file) for spelling in spellings)), None)
+        what, at = holder or ("the brief", refused.at)
+        diagnostics.append(refusal(url, at, options.allow_network, what))
+    return diagnostics
+
+
+def _text_of(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def build(path: Path, options: BuildOptions) -> BuildResult:
     """Build one brief; on any error nothing is written and an earlier output stays intact."""
     from brief import engine
@@ -260,6 +393,7 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
 def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
     """Every file a build of this brief read, for the up-to-date check."""
     from brief.check import is_web_address
+    from brief.evidence import copy_files
     from brief.markup import find_images
 
     pictures = [image.source for path, text in loaded.brief.markdown_fields()
@@ -268,7 +402,8 @@ def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
         pictures.append(loaded.brief.organisation.logo)
     brand_files = [brand.path, *([brand.logo.path] if brand.logo else [])] if brand else []
     return [loaded.path, *loaded.source_files, *style_files, *brand_files,
-            *(loaded.folder / p for p in pictures if not is_web_address(p))]
+            *(loaded.folder / p for p in pictures if not is_web_address(p)),
+            *copy_files(loaded)]
 
 
 def _refuse_overwriting_an_input(output: Path, inputs: list[Path], loaded) -> None:
@@ -287,16 +422,57 @@ def _refuse_overwriting_an_input(output: Path, inputs: list[Path], loaded) -> No
                 f"-o {loaded.path.with_suffix('.pdf').name}")])
 
 
-BRIEF_MARKERS = re.compile(r"^title:", re.M), re.compile(r"^sections:", re.M)
+# What tells a brief from the other YAML files beside it, judged on the text alone.
+REQUIRED_KEYS = ("title", "date", "organisation", "summary", "sections", "recommendations",
+                 "sources")
+BRAND_KEYS = ("meta", "color", "logo", "typography", "defaults")
+TOP_LEVEL_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.M)
+TOP_LEVEL_LIST_RE = re.compile(r"^(?:-(?:[ \t]|$)|\[)", re.M)
 
 
-def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> list[Path]:
+@dataclass(frozen=True)
+class Ignored:
+    """A YAML file in a folder of briefs that is not built, and why."""
+
+    path: Path
+    reason: str
+
+    def format(self) -> str:
+        return f"{self.path}: ignored: {self.reason}"
+
+
+def not_a_brief(text: str) -> str | None:
+    """Why a YAML file found in a folder is not a brief, or None if it looks like one.
+
+    A file with three of a brief's required keys, even misspelt, is taken for a brief, so that
+    its mistakes are reported rather than the file passed over.
+    """
+    import difflib
+
+    keys = TOP_LEVEL_KEY_RE.findall(text)
+    if "references" in keys:
+        return "a sources file (it has `references:`), not a brief"
+    if not keys and TOP_LEVEL_LIST_RE.search(text):
+        return "a list, as in a sources file, not a brief"
+    if keys and set(keys) <= set(BRAND_KEYS):
+        return "a brand file, not a brief"
+    found = [key for key in REQUIRED_KEYS
+             if difflib.get_close_matches(key, keys, n=1, cutoff=0.75)]
+    if len(found) >= 3:
+        return None
+    having = f"only {', '.join(f'`{key}`' for key in found)}" if found else "none"
+    return (f"not a brief: it has {having} of the keys a brief needs "
+            f"({', '.join(REQUIRED_KEYS)})")
+
+
+def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None,
+                ignored: list[Ignored] | None = None) -> list[Path]:
     """The briefs named, with folders replaced by the briefs directly inside them.
 
-    A YAML file in a folder counts as a brief when it has top-level `title:` and `sections:`
-    keys, so sources files (refs.yaml) and brand files beside the briefs are left alone.
     A folder's links that lead out of it, and what is no regular file (a named pipe would
-    never end), are not built: each is added to `skipped` as a warning.
+    never end), are not built: each is added to `skipped` as a warning. Every other YAML file
+    in a folder that is not taken for a brief (sources and brand files, and other YAML) is
+    added to `ignored` with the reason.
     """
     found: list[Path] = []
     for path in paths:
@@ -304,7 +480,9 @@ def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> l
             found.append(path)
             continue
         folder = path.resolve()
-        for candidate in sorted(path.glob("*.y*ml")):
+        for candidate in sorted([*path.glob("*.yaml"), *path.glob("*.yml")]):
+            if candidate.name.startswith("."):
+                continue
             reason = _not_a_brief_file(candidate, folder)
             if reason:
                 if skipped is not None:
@@ -314,11 +492,13 @@ def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> l
                                            hint))
                 continue
             try:
-                text = candidate.read_text("utf-8", errors="replace")
-            except OSError:
-                continue
-            if all(marker.search(text) for marker in BRIEF_MARKERS):
+                reason = not_a_brief(candidate.read_text("utf-8", errors="replace"))
+            except OSError as failure:
+                reason = f"cannot be read: {failure.strerror}"
+            if reason is None:
                 found.append(candidate)
+            elif ignored is not None:
+                ignored.append(Ignored(candidate, reason))
     return list(dict.fromkeys(found))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
 from brief.diagnostics import (
     BriefError,
@@ -15,20 +17,24 @@ from brief.diagnostics import (
 )
 from brief.load import LoadedBrief, describe, resolve_inside
 from brief.markup import (
+    KEY,
+    LABEL_RE,
     LOCATOR_LABELS,
     SHORT_LABELS,
+    code_spans,
     find_citations,
     find_images,
     is_known_label,
 )
-from brief.model import CSL_VARIABLES, Claim, Quote
+from brief.model import CSL_VARIABLES, Quote
 from brief.limits import LIMITS
 from brief.pictures import read_picture
 
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
     """Every problem the brief has beyond its shape, errors and warnings alike."""
-    return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
+    return sort_diagnostics(_citations(loaded) + _pages(loaded) + _quotes(loaded)
+                            + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
                             + _images(loaded, allow_network) + _key_messages(loaded)
                             + _url(loaded) + _short_notes_alike(loaded) + _title(loaded)
@@ -82,28 +88,146 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     known = dict.fromkeys(brief.source_ids())  # ordered for hints, a set for lookups
     hints: dict[str, str | None] = {}
     problems = []
+    # Citations of an uncitable source by the id it is to get: reported once, at the source.
+    meant = _ids_meant(brief)
     for path, text, _, cluster in brief.citations():
         for item in cluster.items:
             at = where.citation(path, text, item.offset)
-            if item.key not in known:
+            if item.key not in known and item.key not in meant:
                 escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
                 if item.key not in hints:  # once per key: 10,000 sources are compared
-                    hints[item.key] = did_you_mean(item.key, known)
+                    hints[item.key] = did_you_mean(item.key, known) or _uncitable_hint(loaded)
                 problems.append(error(
                     at, f"unknown source `{item.key}`",
                     hints[item.key] or f"add it to `sources`{escape}"))
             if item.locator_label and not is_known_label(item.locator_label):
+                if path[-1] == "source":  # a quotation's note: its label is in `locator`
+                    at = where.value(path[:-1] + ("locator",))
                 problems.append(error(
                     at, f"`{item.locator_label}` is not a locator label",
                     did_you_mean(item.locator_label, LOCATOR_LABELS)
                     or f"use one of {SHORT_LABELS} (or the word in full: page, "
                     "paragraph, chapter, section, article …)"))
-    for s, section in enumerate(brief.sections):
-        for b, block in enumerate(section.body):
-            if isinstance(block, Claim) and not find_citations(block.claim):
-                problems.append(error(
-                    where.value(("sections", s, "body", b, "claim")), "claim has no citation",
-                    "cite its source, e.g. [@song2015, p. 401], or make it a `text` block"))
+    for path, text in brief.markdown_fields():
+        is_claim = path[-1] == "claim"
+        bare = _bare_keys(text, known)
+        for offset, written, key in bare:
+            # A claim whose only citations lack their @ has no citation: one error says both.
+            report = error if is_claim and not find_citations(text) else warning
+            problems.append(report(where.within(path, text, offset),
+                                   f"`{written}` looks like a citation without its `@`",
+                                   f"write `{written[:1]}@{written[1:]}` to cite `{key}`"))
+        if is_claim and not bare and not find_citations(text):
+            problems.append(error(
+                where.value(path), "claim has no citation",
+                "cite its source, e.g. [@song2015, p. 401], or make it a `text` block"))
+    return problems
+
+
+def _uncitable_hint(loaded: LoadedBrief) -> str | None:
+    """When some sources cannot be cited, the citation may mean one of them."""
+    files = sorted({loaded.where.value(("sources", index, "id")).path
+                    for index, source in enumerate(loaded.brief.sources)
+                    if not CITABLE_RE.fullmatch(source.id)} - {loaded.where.brief_file})
+    if not files:
+        return None
+    return (f"the sources in {', '.join(files)} have ids that cannot be cited; convert it "
+            f"with `brief sources import {files[0]}` and cite the ids it gives")
+
+
+def _ids_meant(brief) -> set[str]:
+    uncitable = [source for source in brief.sources if not CITABLE_RE.fullmatch(source.id)]
+    if not uncitable:
+        return set()
+    from brief.sources import made_id
+
+    return {made_id(source.csl_json()) for source in uncitable}
+
+
+BARE_KEY_RE = re.compile(rf"(?<![\\\w@!\]])\[(?P<key>{KEY})(?:,[^\[\]@]*)?\](?![(\[])")
+
+
+def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
+    """`[hrw2018]` and `[hrw2018, p. 4]`, naming a source but without the @ that cites it:
+    each one's offset, text and source id."""
+    masked = list(text)
+    for start, end in code_spans(text):
+        masked[start:end] = " " * (end - start)
+    masked = "".join(masked)
+    return [(match.start(), match.group(0), match.group("key"))
+            for match in BARE_KEY_RE.finditer(masked) if match.group("key") in known]
+
+
+PAGE_LABELS = {"p.", "pp.", "page", "pages"}
+# Arabic page numbers and ranges only: `e1234` (an article number) or `xi-xx` say nothing of
+# the pages a citation may name.
+PAGE_RANGE = r"(\d+)(?:\s*(?:-+|–|—)\s*(\d+))?"  # 399-415, 399–415, 399--415
+PAGE_LIST = rf"{PAGE_RANGE}(?:\s*,\s*{PAGE_RANGE})*"  # 4, 7-9
+PAGES_RE = re.compile(rf"\s*{PAGE_LIST}\s*")
+PAGE_RANGE_RE = re.compile(PAGE_RANGE)
+CITED_PAGES_RE = re.compile(rf"\s*{PAGE_LIST}")
+SUFFIX_RE = re.compile(rf"-?@{KEY}(?:\s?\[(?P<narrative>[^\[\]@]*)\]|(?P<bracketed>[^;\]]*))")
+
+
+def _page_ranges(text: str) -> list[tuple[int, int]]:
+    """`399-415`, `399–415`, `4, 7-9`, `450-52` as (first, last) pairs."""
+    ranges = []
+    for match in PAGE_RANGE_RE.finditer(text):
+        first, last = match.group(1), match.group(2) or match.group(1)
+        if len(last) < len(first):  # 450-52 means 450 to 452
+            last = first[: len(first) - len(last)] + last
+        ranges.append((int(first), int(last)))
+    return ranges
+
+
+def _cited_pages(text: str, offset: int) -> list[tuple[int, int]]:
+    """The pages a citation's locator names (`p. 450`, `pp. 4-7`, or a bare number, which
+    pandoc reads as a page); none when it names something else or no number."""
+    match = SUFFIX_RE.match(text, offset)
+    if not match:
+        return []
+    suffix = (match.group("narrative") if match.group("narrative") is not None
+              else match.group("bracketed").removeprefix(",")) or ""
+    label = LABEL_RE.match(suffix)
+    if label:
+        if label.group(1).lower() not in PAGE_LABELS:
+            return []
+        suffix = suffix[label.end():]
+    number = CITED_PAGES_RE.match(suffix)
+    return _page_ranges(number.group(0)) if number else []
+
+
+def _pages(loaded: LoadedBrief) -> list[Diagnostic]:
+    """A page cited outside the pages the source itself spans (`page: 378-401`, or its
+    `number-of-pages`) is most likely a typo."""
+    spans = {}
+    for source in loaded.brief.sources:
+        extra = source.model_extra or {}
+        if isinstance(extra.get("page"), (str, int)) and PAGES_RE.fullmatch(str(extra["page"])):
+            shown = str(extra["page"]).replace("--", "–").replace("-", "–")
+            spans[source.id] = (_page_ranges(str(extra["page"])),
+                                f"outside the pages of `{source.id}` ({shown})", "page")
+        elif str(extra.get("number-of-pages", "")).strip().isdigit():
+            count = int(str(extra["number-of-pages"]).strip())
+            spans[source.id] = ([(1, count)], f"past the end of `{source.id}` ({count} pages)",
+                                "number-of-pages")
+    problems = []
+    for path, text, _, cluster in loaded.brief.citations():
+        for item in cluster.items:
+            if item.key not in spans:
+                continue
+            ranges, outside_what, field = spans[item.key]
+            # Read within the citation itself: a field may hold thousands of them.
+            cited = _cited_pages(cluster.source, item.offset - cluster.start)
+            outside = [page for first, last in cited
+                       for page in (first, last)
+                       if not any(low <= page <= high for low, high in ranges)]
+            if outside:
+                at = (loaded.where.value(path[:-1] + ("locator",)) if path[-1] == "source"
+                      else loaded.where.citation(path, text, item.offset))
+                problems.append(warning(
+                    at, f"page {outside[0]} is {outside_what}",
+                    f"check the page number, or the `{field}` of `{item.key}`"))
     return problems
 
 
@@ -143,14 +267,40 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
                 problems.append(warning(
                     where.key(here + (key,)), f"`{key}` is not a CSL variable; it is ignored",
                     did_you_mean(key, CSL_VARIABLES)))
+    problems += _uncitable_ids(loaded)
     cited = Counter(item.key for *_, cluster in brief.citations() for item in cluster.items)
     for index, source in enumerate(brief.sources):
         if ("sources", index) in loaded.stand_ins:
             continue  # a broken source, already reported
-        if source.id not in cited and seen.get(source.id) == index:
+        if source.id not in cited and seen.get(source.id) == index \
+                and CITABLE_RE.fullmatch(source.id):
             problems.append(warning(
                 where.value(("sources", index, "id")), f"source `{source.id}` is never cited",
                 "cite it, or remove it from `sources`"))
+    return problems
+
+
+CITABLE_RE = re.compile(KEY)
+
+
+def _uncitable_ids(loaded: LoadedBrief) -> list[Diagnostic]:
+    """Ids no `[@…]` can reach, as in Zotero's CSL JSON, whose ids are item addresses."""
+    problems = []
+    for index, source in enumerate(loaded.brief.sources):
+        if CITABLE_RE.fullmatch(source.id):
+            continue
+        from brief.sources import made_id
+
+        at = loaded.where.value(("sources", index, "id"))
+        suggested = made_id(source.csl_json())
+        if at.path == loaded.where.brief_file:
+            hint = f"give it a short id, such as `{suggested}`"
+        else:
+            field = (f'"citation-key": "{suggested}"' if at.path.lower().endswith(".json")
+                     else f"citation-key: {suggested}")
+            hint = (f"convert {at.path} with `brief sources import {at.path}`, which gives "
+                    f"this source the id `{suggested}`, or add `{field}` to it")
+        problems.append(error(at, f"the id `{source.id}` cannot be cited with [@…]", hint))
     return problems
 
 
@@ -193,8 +343,20 @@ def _ids(loaded: LoadedBrief) -> list[Diagnostic]:
             if block_id in seen:
                 problems.append(error(where.value(path + ("id",)), f"duplicate id `{block_id}`",
                                       "ids name one section or block each"))
+            elif LAYOUT_IDS.fullmatch(block_id):
+                problems.append(error(where.value(path + ("id",)),
+                                      f"the id `{block_id}` is one the layout gives its own parts",
+                                      "choose another id; summary, key-messages, "
+                                      "recommendations, notes, sources and ids such as note-3, "
+                                      "section-2 or ref-song2015 are taken"))
             seen.add(block_id)
     return problems
+
+
+# Ids of the layout's own parts (templates/brief/brief.html, templates/citation.html): a link
+# to a section or block must not lead to one of them instead.
+LAYOUT_IDS = re.compile(r"summary|key-messages|recommendations|sources|notes|notes-heading"
+                        r"|contents-heading|(note|note-call|endnote|section)-\d+|ref-.*")
 
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
@@ -204,23 +366,32 @@ def is_web_address(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
+def resolve_picture(folder: Path, written: str, at: Location, what: str,
+                    allow_network: bool) -> str | Path:
+    """The one place a logo or picture is resolved: a web address (when allowed) or the
+    resolved path of an SVG, PNG or JPEG file inside the brief's folder. The check calls it, and
+    rendering embeds exactly the file it returns; anything else is a located BriefError."""
+    if is_web_address(written):
+        if allow_network:
+            return written
+        raise BriefError([error(
+            at, f"{what} `{written}` is on the web, and brief does not go online by itself",
+            "save the picture beside the brief, or build with --allow-network")])
+    path = resolve_inside(folder, written, at, what)
+    if not path.is_file():
+        raise BriefError([error(at, f"{what} not found: {written}",
+                                "paths are relative to the brief's folder")])
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise BriefError([error(at, f"`{written}` is not an SVG, PNG or JPEG image")])
+    return path
+
+
 def _picture(loaded: LoadedBrief, written: str, at: Location, what: str,
              allow_network: bool) -> list[Diagnostic]:
-    """A logo or image: a file inside the brief's folder, or a web address when allowed."""
-    if is_web_address(written):
-        return [] if allow_network else [error(
-            at, f"{what} `{written}` is on the web, and brief does not go online by itself",
-            "save the picture beside the brief, or build with --allow-network")]
     try:
-        path = resolve_inside(loaded.folder, written, at, what)
-    except BriefError as failure:
-        return failure.diagnostics
-    if not path.is_file():
-        return [error(at, f"{what} not found: {written}", "paths are relative to the brief's folder")]
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
-        return [error(at, f"`{written}` is not an SVG, PNG or JPEG image")]
-    try:
-        read_picture(path, written, at)
+        resolved = resolve_picture(loaded.folder, written, at, what, allow_network)
+        if isinstance(resolved, Path):
+            read_picture(resolved, written, at)  # within the budget, or a located error
     except BriefError as failure:
         return failure.diagnostics
     return []

@@ -22,10 +22,11 @@ from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
 from brief.limits import LIMITS, read_limited
-from brief.load import LoadedBrief, find_loop, resolve_inside
+from brief.load import LoadedBrief, find_loop, resolve_inside, shorten
 from brief.markup import pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
+from brief.sanitise import safe_html
 
 WRITER = Path(__file__).with_name("citeproc_writer.lua")
 SELF_ID = "brief-self-citation"
@@ -49,6 +50,13 @@ STYLE_NAMES |= {
     "modern-humanities-research-association": "mhra-notes",
 }
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+# The markdown pandoc reads citations in: no raw HTML or TeX, and none of the syntaxes that let
+# text set attributes (`code`{onclick=…}, <https://…>{style=…}, [text]{.class}) or classes
+# (math, notes inside notes). Fenced divs stay: brief wraps each citation in one.
+USER_MARKDOWN = "markdown" + "".join(f"-{extension}" for extension in (
+    "raw_html", "raw_tex", "raw_attribute", "fenced_code_attributes", "inline_code_attributes",
+    "link_attributes", "bracketed_spans", "native_spans", "native_divs", "header_attributes",
+    "tex_math_dollars", "latex_macros", "inline_notes", "footnotes"))
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,7 @@ class Style:
 class RenderedCitation:
     text: Markup  # what stands in the running text (empty for a pure note)
     note: Markup | None  # the footnote, in note styles
+    number: int | None = None  # the note's number, counted in reading order as the PDF does
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,12 @@ class Citations:
     def numbered(self) -> bool:
         """Whether the reference list is numbered (ieee, vancouver …)."""
         return any(reference.label for reference in self.bibliography)
+
+    @property
+    def notes(self) -> list[RenderedCitation]:
+        """Every note in order of its number (the web edition lists them at the end)."""
+        return sorted((c for c in self.rendered.values() if c.number is not None),
+                      key=lambda c: c.number or 0)
 
 
 @functools.cache
@@ -143,16 +158,21 @@ def resolve_style(name: str, folder: Path, at: Location) -> Style:
                                     "paths are relative to the folder of the brief")])
     else:
         collection = style_collection()
-        style_id = STYLE_NAMES.get(name, name)
+        # Style ids are lower case; `APA` or `Chicago-Note` can only mean one style.
+        style_id = STYLE_NAMES.get(name.lower(), name.lower())
         candidates = [collection / f"{style_id}.csl", collection / "dependent" / f"{style_id}.csl"]
-        path = next((p for p in candidates if p.is_file()), candidates[0])
-        if "/" in style_id or not path.is_file():
+        # A style id is a short word of the collection; anything else (a folder, a NUL, a
+        # name longer than the system allows) is never looked up.
+        known_form = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}", style_id)
+        path = next((p for p in candidates if known_form and p.is_file()), candidates[0])
+        if not known_form or not path.is_file():
             known = list(STYLE_NAMES) + [p.stem for p in collection.glob("*.csl")]
             hint = did_you_mean(name, known) or did_you_mean(
                 name, [p.stem for p in collection.glob("dependent/*.csl")]) or (
                 "short names: " + ", ".join(SHORT_NAMES) + "; `brief styles` lists them all; "
                 "or give a path to a .csl file")
-            raise BriefError([error(at, f"unknown citation style `{name}`", hint)])
+            shown = shorten(name.replace("\x00", "\\0"))
+            raise BriefError([error(at, f"unknown citation style `{shown}`", hint)])
     return _independent(path, name, at)
 
 
@@ -224,7 +244,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
         bibliography = Path(scratch) / "sources.json"
         bibliography.write_text(json.dumps(references, ensure_ascii=False), "utf-8")
         output = run_pandoc(
-            ["--from", "markdown-raw_html-raw_tex-raw_attribute-fenced_code_attributes",
+            ["--from", USER_MARKDOWN,
              "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
              "--csl", str(_named_authors(style.path, Path(scratch)) if every_author
                           else style.path), "--metadata", f"lang={style.locale(brief.language)}",
@@ -234,21 +254,24 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
     if style.lowercase_ibid:
         _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
     citations = Citations(style)
+    notes = 0
     for n, (path, index, _) in enumerate(order):
         cite = result["citations"].get(f"c{n}")
         if cite is None:  # pandoc did not see a citation where we did: show it, never crash
             raise BriefError([error(loaded.where.value(path),
                                     "this citation could not be formatted",
                                     "check the brackets and the @ of the citation")])
+        note = safe_html(cite["note"]) if cite.get("note") else None
+        notes += note is not None
         citations.rendered[(path, index)] = RenderedCitation(
-            Markup(cite["text"]), Markup(cite["note"]) if cite.get("note") else None)
+            safe_html(cite["text"]), note, notes if note is not None else None)
     for entry in result["bibliography"]:
         if entry["id"] == SELF_ID:
             # The brief's own entry is not in the list, so its number would mean nothing.
-            citations.cite_as = Markup(entry["html"])
+            citations.cite_as = safe_html(entry["html"])
         else:
             citations.bibliography.append(
-                Reference(entry["id"], Markup(entry["html"]), entry.get("label") or None))
+                Reference(entry["id"], safe_html(entry["html"]), entry.get("label") or None))
     return citations
 
 

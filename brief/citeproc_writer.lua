@@ -10,13 +10,15 @@ local function safe(url)
   return false
 end
 
--- Nothing in a source or a citation may become markup that fetches or runs anything.
+-- Nothing in a source or a citation may become markup that fetches or runs anything, nor carry
+-- an attribute (brief/sanitise.py checks the HTML written here once more).
 local sanitise = {
   RawInline = function(raw) return pandoc.Str(raw.text) end,
   RawBlock = function(raw) return pandoc.Plain(pandoc.Str(raw.text)) end,
   Image = function(image) return image.caption end,
+  Code = function(code) return pandoc.Code(code.text) end,
   Link = function(link)
-    if safe(link.target) then return link end
+    if safe(link.target) then return pandoc.Link(link.content, link.target) end
     return link.content
   end,
 }

@@ -23,24 +23,23 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    pdf = "pdf"
-    html = "html"
+def _one_of(*choices: str):
+    """A callback that takes an option's value in any case, and names the choices (and the
+    closest one) when it is none of them."""
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is None or value.lower() in choices:
+            return value and value.lower()
+        from brief.diagnostics import did_you_mean
 
-
-class Layout(str, Enum):
-    brief = "brief"
-    handout = "handout"
-
-
-class Paper(str, Enum):
-    a4 = "a4"
-    letter = "letter"
+        close = did_you_mean(value.lower(), choices)
+        raise typer.BadParameter(f"`{value}` is not one of {', '.join(choices)}"
+                                 + (f"; {close}" if close else ""))
+    return check
 
 
 Briefs = Annotated[list[Path], typer.Argument(
-    help="Brief YAML files to process.", exists=True, dir_okay=False, readable=True,
-    metavar="BRIEF.yaml...", show_default=False)]
+    help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+    metavar="BRIEF.yaml|FOLDER...", show_default=False)]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 AllowNetwork = Annotated[bool, typer.Option(
     "--allow-network", help="Let pictures and logos come from web addresses. Off by default: "
@@ -48,6 +47,11 @@ AllowNetwork = Annotated[bool, typer.Option(
 Brand = Annotated[Optional[Path], typer.Option(
     "--brand", help="A brand file (Quarto brand.yml format): colours, logo, faces. Overrides "
     "the brief's `brand`.", exists=True, dir_okay=False, readable=True, show_default=False)]
+RequireEvidence = Annotated[bool, typer.Option(
+    "--require-evidence", help="Make every quotation and evidence excerpt whose source has no "
+    "local copy (`file:`) an error.")]
+
+
 def _style(name: str | None) -> str | None:
     """An unknown style named on the command line is a usage error (exit 2), not the brief's."""
     if name is None or name.endswith(".csl"):
@@ -97,15 +101,21 @@ def build(
     briefs: Annotated[list[Path], typer.Argument(
         help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
         metavar="BRIEF.yaml|FOLDER...", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", help="Output file (one brief) or folder (several). Default: beside "
-        "each brief, with .pdf or .html.", show_default=False)] = None,
-    format: Annotated[Format, typer.Option(
-        "--format", help="pdf, or html: one self-contained HTML file.")] = Format.pdf,
-    layout: Annotated[Optional[Layout], typer.Option(
-        "--layout", help="brief (the full brief) or handout (one page). Overrides the "
-        "brief's `layout`.", show_default=False)] = None,
-    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
+    output: Annotated[Optional[str], typer.Option(
+        "-o", "--output", help="Output file (one brief) or folder (several, or a name ending "
+        "in /; created if missing). Default: beside each brief, with .pdf or .html.",
+        show_default=False)] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", callback=_one_of("pdf", "html"), metavar="[pdf|html]",
+        help="pdf, or html: one self-contained HTML file. Default: by the -o file's ending, "
+        "else pdf.", show_default=False)] = None,
+    layout: Annotated[Optional[str], typer.Option(
+        "--layout", callback=_one_of("brief", "handout"), metavar="[brief|handout]",
+        help="brief (the full brief) or handout (one page). Overrides the brief's `layout`.",
+        show_default=False)] = None,
+    paper: Annotated[str, typer.Option(
+        "--paper", callback=_one_of("a4", "letter"), metavar="[a4|letter]",
+        help="Paper size.")] = "a4",
     style: Style = None,
     brand: Brand = None,
     pdf_variant: Annotated[Optional[str], typer.Option(
@@ -121,35 +131,35 @@ def build(
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even when an output is up to date.")] = False,
     allow_network: AllowNetwork = False,
+    require_evidence: RequireEvidence = False,
+    ledger: Annotated[bool, typer.Option(
+        "--ledger", help="Add an Evidence appendix listing every citation and its evidence, "
+        "and attach the ledger as JSON to the PDF.")] = False,
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
     from brief.build import BuildOptions, clashing_outputs, find_briefs
-    from brief.console import build_all
+    from brief.console import build_all, print_ignored
 
     skipped: list = []
-    paths = find_briefs(briefs, skipped)
-    if skipped:
-        from brief.console import print_diagnostics
-        from brief.diagnostics import BriefError
-
-        print_diagnostics(BriefError(skipped))
+    ignored: list = []
+    paths = find_briefs(briefs, skipped, ignored)
+    print_ignored(ignored, skipped)
     if not paths:
         raise typer.BadParameter("no briefs found there", param_hint="BRIEFS")
-    if output is not None and any(output.resolve() == path.resolve() for path in paths):
+    if output is not None and any(Path(output).resolve() == path.resolve() for path in paths):
         raise typer.BadParameter(f"{output} is the brief itself; the PDF would overwrite it",
                                  param_hint="-o")
-    if output is not None and len(paths) > 1 and not output.is_dir():
-        raise typer.BadParameter("with several briefs, -o must be an existing folder",
-                                 param_hint="-o")
+    folder, output_file, format = _output(output, format, several=len(paths) > 1)
 
     def options_for(path: Path) -> BuildOptions:
-        target = output
-        if output is not None and output.is_dir():
-            target = output / path.with_suffix(f".{format.value}").name
-        return BuildOptions(format=format.value, layout=layout.value if layout else None,
-                            paper=paper.value, style=style, strict=strict, output=target,
-                            force=force, allow_network=allow_network, brand=brand,
-                            pdf_variant=pdf_variant, for_print=for_print)
+        target = output_file
+        if folder is not None:
+            target = folder / path.with_suffix(f".{format}").name
+        return BuildOptions(format=format, layout=layout, paper=paper, style=style,
+                            strict=strict, output=target, force=force,
+                            allow_network=allow_network, brand=brand,
+                            pdf_variant=pdf_variant, for_print=for_print,
+                            require_evidence=require_evidence, ledger=ledger)
 
     if clashes := clashing_outputs(paths, options_for):
         raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
@@ -158,14 +168,80 @@ def build(
     raise typer.Exit(build_all(paths, options_for, jobs))
 
 
+OUTPUT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def _output(output: Optional[str], format: Optional[str], several: bool
+            ) -> tuple[Optional[Path], Optional[Path], str]:
+    """The folder or the file that -o names, and the format: a name ending in / (or an
+    existing folder) is a folder, created if missing; a file's ending must fit the format,
+    and gives it when --format is not given."""
+    if output is None:
+        return None, None, format or "pdf"
+    path = Path(output)
+    if output.endswith(("/", os.sep)) or path.is_dir():
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as failure:
+            raise typer.BadParameter(f"cannot create the folder {output}: {failure.strerror}",
+                                     param_hint="-o") from None
+        return path, None, format or "pdf"
+    if several:
+        raise typer.BadParameter(f"with several briefs, -o names a folder: `-o {output}/`",
+                                 param_hint="-o")
+    written = OUTPUT_SUFFIXES.get(path.suffix.lower())
+    format = format or written or "pdf"
+    if written != format:
+        ending = f"ends in {path.suffix}" if path.suffix else "has no ending"
+        raise typer.BadParameter(
+            f"`{output}` {ending}, but the output is {format.upper()}; name it "
+            f"`{path.with_suffix('.' + format)}`, or end it with / to write into a folder",
+            param_hint="-o")
+    return None, path, format
+
+
 @app.command()
 def check(briefs: Briefs, style: Style = None, brand: Brand = None, strict: Strict = False,
-          allow_network: AllowNetwork = False) -> None:
+          allow_network: AllowNetwork = False, require_evidence: RequireEvidence = False) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""
     from brief.console import check_all
 
     raise typer.Exit(check_all(briefs, strict=strict, style=style, allow_network=allow_network,
-                               brand=brand))
+                               brand=brand, require_evidence=require_evidence))
+
+
+@app.command()
+def verify(briefs: Briefs, require_evidence: RequireEvidence = False,
+           strict: Strict = False) -> None:
+    """Check quotations and evidence excerpts against the local copies of their sources.
+    Exit 1 if any is misquoted, on another page, or (with --require-evidence) unchecked."""
+    from brief.console import verify_all
+
+    raise typer.Exit(verify_all(briefs, require_evidence=require_evidence, strict=strict))
+
+
+class LedgerFormat(str, Enum):
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def ledger(
+    brief: Annotated[Path, typer.Argument(
+        help="The brief whose evidence to list.", exists=True, dir_okay=False, readable=True,
+        metavar="BRIEF.yaml", show_default=False)],
+    format: Annotated[LedgerFormat, typer.Option(
+        "--format", help="md (a table), csv, or json (a W3C Web Annotation collection).")
+    ] = LedgerFormat.md,
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Write to this file instead of printing.",
+        show_default=False)] = None,
+) -> None:
+    """List every passage that cites, each source and pinpoint, and its evidence status."""
+    from brief.console import write_ledger
+
+    raise typer.Exit(write_ledger(brief, format.value, output))
 
 
 @app.command()
@@ -173,20 +249,36 @@ def new(
     path: Annotated[Path, typer.Argument(help="The brief to create, e.g. my-brief.yaml.",
                                          metavar="FILE", show_default=False)],
 ) -> None:
-    """Write a new brief, ready to fill in. Never overwrites a file."""
+    """Write a new brief, ready to fill in, and the schema editors check it with. Never
+    overwrites a file."""
+    import json
+
+    from brief.model import json_schema
     from brief.resources import templates_folder
 
     if path.exists():
         raise typer.BadParameter(f"{path} already exists; choose another name",
                                  param_hint="PATH")
-    starter = (templates_folder() / "new" / "brief.yaml").read_text("utf-8")
+    # Editors with the YAML language server (VS Code's YAML extension, Neovim, Helix …)
+    # read this line and check and complete the brief as it is typed.
+    starter = (f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+               + (templates_folder() / "new" / "brief.yaml").read_text("utf-8"))
+    schema = path.parent / SCHEMA_FILE
+    wrote = str(path)
     try:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(starter)
+        if not schema.exists():
+            schema.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n",
+                              "utf-8")
+            wrote += f" and {schema} (which editors check it with)"
     except OSError as failure:
         typer.echo(f"{path}: error: cannot write: {failure.strerror}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"wrote {path}; fill it in, then run: brief build {path}", err=True)
+    typer.echo(f"wrote {wrote}; fill it in, then run: brief build {path}", err=True)
+
+
+SCHEMA_FILE = "brief.schema.json"
 
 
 @app.command()

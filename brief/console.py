@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from brief.build import BuildOptions, BuildResult, build_many, check
+from brief.build import BuildOptions, BuildResult, Ignored, build_many, check, find_briefs
 
 
 MAX_SHOWN = 200  # problems printed per brief: thousands would take longer than the check
@@ -42,14 +42,83 @@ def print_diagnostics(result) -> None:
                            f"({errors:,} errors); fix these first", style="bold"))
 
 
+def print_ignored(ignored: list[Ignored], skipped: list | None = None) -> None:
+    """The YAML files in the folders given that were not taken for briefs, and why; and the
+    files that could not be (links out of the folder, named pipes) as warnings."""
+    for item in ignored:
+        sys.stderr.write(item.format() + "\n")
+    if skipped:
+        from brief.diagnostics import BriefError
+
+        print_diagnostics(BriefError(skipped))
+
+
 def check_all(paths: list[Path], **options) -> int:
-    """Check each brief, print its problems; exit code 1 if any has errors."""
-    failed = False
-    for path in paths:
+    """Check each brief (folders: the briefs in them), print its problems and what was
+    checked; exit code 1 if any has errors."""
+    ignored: list[Ignored] = []
+    skipped: list = []
+    briefs = find_briefs(paths, skipped, ignored)
+    print_ignored(ignored, skipped)
+    if not briefs:  # a usage error, as `brief build` answers it
+        sys.stderr.write(f"error: no briefs found in {', '.join(map(str, paths))}\n")
+        return 2
+    failed = 0
+    for path in briefs:
         result = check(path, **options)
         print_diagnostics(result)
-        failed |= not result.ok
+        failed += not result.ok
+        if result.ok:
+            warnings = len(result.diagnostics)
+            sys.stderr.write(f"checked {path}: {result.contents}; "
+                             + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings
+                                else "no problems") + "\n")
+    if len(briefs) > 1:
+        sys.stderr.write(f"checked {len(briefs)} briefs: "
+                         + (f"{failed} with errors" if failed else "no errors") + "\n")
     return 1 if failed else 0
+
+
+def verify_all(paths: list[Path], require_evidence: bool = False,
+               strict: bool = False) -> int:
+    """Check each brief's quotations against its copies; say how many were verified."""
+    from brief.build import verify
+
+    failed = False
+    for path in paths:
+        result, _, rows = verify(path, require_evidence=require_evidence, strict=strict)
+        print_diagnostics(result)
+        failed |= not result.ok
+        if rows is not None:
+            from brief.ledger import summary
+            from brief.load import display_path
+
+            sys.stderr.write(f"{display_path(path)}: {summary(rows) or 'nothing cites'}\n")
+    return 1 if failed else 0
+
+
+def write_ledger(path: Path, format: str, output: Path | None) -> int:
+    """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read."""
+    from brief.build import verify
+    from brief.ledger import FORMATS
+    from brief.load import display_path
+    from brief.pdf import write_atomically
+
+    result, loaded, rows = verify(path)
+    print_diagnostics(result)
+    if rows is None:
+        return 1
+    text = FORMATS[format](loaded, rows)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomically(text.encode("utf-8"), output)
+    except OSError as failure:
+        sys.stderr.write(f"{display_path(output)}: error: cannot write: {failure.strerror}\n")
+        return 1
+    sys.stderr.write(f"wrote {display_path(output)}\n")
+    return 0
 
 
 def build_all(paths: list[Path], options_for: Callable[[Path], BuildOptions],

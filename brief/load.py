@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ from brief.diagnostics import (
     location_at,
 )
 from brief.limits import LIMITS, read_limited, size_in_words
+from brief.markup import KEY as CITATION_KEY
+from brief.markup import find_citations
 from brief.model import (
     BLOCK_KINDS,
     CSL_TYPES,
@@ -44,6 +47,7 @@ from brief.model import (
 MAX_DEPTH = LIMITS.yaml_depth
 MAX_NODES = LIMITS.yaml_values
 SOURCE_FILE_SUFFIXES = (".json", ".yaml", ".yml", ".bib", ".bibtex")
+CITATION_KEY_RE = re.compile(CITATION_KEY)
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 30x faster
 
 
@@ -146,6 +150,11 @@ class LoadedBrief:
         return self.path.parent
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """A value as a message quotes it: cut in the middle when it is long."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-(limit // 2):]}"
+
+
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working folder when inside it."""
     try:
@@ -173,8 +182,10 @@ def load_brief(path: Path) -> LoadedBrief:
         brief = Brief.model_validate(data)
     except ValidationError as failure:
         # Without all its sources, checking the rest would only report their ids as unknown.
-        patched = None if problems else _patched(data, failure, where, path, source_files)
-        problems += [_diagnostic(item, data, where) for item in failure.errors()]
+        typos = _typos(failure.errors(), data)
+        patched = None if problems else _patched(data, failure, where, path, source_files,
+                                                 typos)
+        problems += _diagnostics(failure.errors(), data, where, typos)
         raise BriefError(problems, patched) from None
     if problems:
         raise BriefError(problems)
@@ -194,24 +205,52 @@ PLACEHOLDERS: dict[str, Any] = {
 
 
 def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
-             source_files: list[Path]) -> LoadedBrief | None:
-    """The brief with each part that failed validation replaced, or None if that fails too."""
+             source_files: list[Path], typos: dict[NodePath, NodePath]) -> LoadedBrief | None:
+    """The brief with misspelt keys read as meant and each part that failed validation
+    replaced, or None if that fails too."""
     data = copy.deepcopy(data)
-    stand_ins = set()
-    for item in failure.errors():
+    for typo, meant in typos.items():
+        container = _node(data, typo[:-1])
+        container[meant[-1]] = container.pop(typo[-1])
+        for table in (where.values, where.keys):  # positions follow the key read as meant
+            for place, location in list(table.items()):
+                if place[: len(typo)] == typo:
+                    table[meant + place[len(typo):]] = location
+    errors = [item for item in failure.errors()
+              if _data_path(item["loc"], data) not in {*typos, *typos.values()}]
+    stand_ins: set[NodePath] = set()
+    # A key read as meant may hold mistakes of its own, found by validating again; they are
+    # reported once its name is right.
+    for _ in range(3):
+        if not _stand_in(data, errors, stand_ins):
+            return None
+        try:
+            return LoadedBrief(Brief.model_validate(data), where, path, source_files,
+                               frozenset(stand_ins))
+        except ValidationError as again:
+            errors = again.errors()
+        except (TypeError, KeyError, IndexError, AttributeError):
+            return None
+    return None
+
+
+def _stand_in(data: dict, errors: list[dict], stand_ins: set[NodePath]) -> bool:
+    """Replace each broken part of `data` in place; False if the brief cannot be patched."""
+    for item in errors:
         broken = _data_path(item["loc"], data)
         stand_ins.add(broken[:2])
         if not broken:
             continue
         if broken == ("sources",):
-            return None  # every citation would look unknown
+            return False  # every citation would look unknown
         if len(broken) == 1:
             if broken[0] in PLACEHOLDERS:
                 data[broken[0]] = copy.deepcopy(PLACEHOLDERS[broken[0]])
             else:
                 data.pop(broken[0], None)
         elif broken[0] == "sections" and len(broken) >= 4 and broken[2] == "body":
-            data["sections"][broken[1]]["body"][broken[3]] = dict(PLACEHOLDER_BLOCK)
+            body = data["sections"][broken[1]]["body"]
+            body[broken[3]] = _stand_in_block(body[broken[3]])
         elif broken[0] == "sources" and isinstance(broken[1], int):
             source = data["sources"][broken[1]]
             known_id = source.get("id") if isinstance(source, dict) else None
@@ -221,11 +260,17 @@ def _patched(data: dict, failure: ValidationError, where: SourceMap, path: Path,
             data[broken[0]][broken[1]] = copy.deepcopy(PLACEHOLDERS[broken[0]][0])
         else:
             data[broken[0]] = copy.deepcopy(PLACEHOLDERS.get(broken[0], PLACEHOLDER_TEXT))
-    try:
-        return LoadedBrief(Brief.model_validate(data), where, path, source_files,
-                           frozenset(stand_ins))
-    except (ValidationError, TypeError, KeyError, IndexError, AttributeError):
-        return None
+    return True
+
+
+def _stand_in_block(block: Any) -> dict:
+    """A broken block as a text block of its own words, so that its citations still count
+    (and are still checked); a neutral text when it has no words."""
+    if isinstance(block, dict):
+        for kind in ("claim", "quote", "text"):
+            if isinstance(block.get(kind), str) and block[kind].strip():
+                return {"text": block[kind]}
+    return dict(PLACEHOLDER_BLOCK)
 
 
 # --- YAML ---------------------------------------------------------------------------------
@@ -258,6 +303,8 @@ def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
 def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
                at: Location | None = None) -> Any:
     text = _read_text(path, shown, at)
+    if path.suffix.lower() == ".json":
+        text = _joined_surrogates(text)
     where.texts[shown] = text
     try:
         # Composing only (libyaml, in C) gives nodes with positions and constructs nothing:
@@ -268,7 +315,8 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (failure.problem or failure.context or "invalid YAML").strip()
         raise BriefError([error(
-            Location(shown, line, column), f"YAML syntax: {problem}", _yaml_hint(problem),
+            Location(shown, line, column), f"YAML syntax: {problem}",
+            _yaml_hint(problem, text, line, column),
         )]) from None
     except yaml.YAMLError as failure:
         raise BriefError([error(Location(shown), f"YAML syntax: {failure}")]) from None
@@ -289,6 +337,19 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
     return _plain(tree, shown, where, root, 0, [0])
 
 
+# JSON writes a character beyond U+FFFF as two escapes (`\ud83d\ude00`, as Python's json does);
+# YAML reads each half alone and refuses it. The pair becomes the character it stands for.
+SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})",
+                            re.I)
+
+
+def _joined_surrogates(text: str) -> str:
+    if "\\u" not in text:
+        return text
+    return SURROGATE_PAIR.sub(lambda m: m.group(1) + chr(
+        0x10000 + (int(m.group(2), 16) - 0xD800) * 0x400 + int(m.group(3), 16) - 0xDC00), text)
+
+
 def _expanded_size(node: yaml.Node, sizes: dict[int, tuple[int, int]],
                    depth: int) -> tuple[int, int]:
     """How many values, and characters of text, the tree holds with aliases expanded, counted
@@ -307,15 +368,28 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, tuple[int, int]],
     return sizes[id(node)]
 
 
-def _yaml_hint(problem: str) -> str | None:
+TYPOGRAPHIC_QUOTES = "“”„‟‘’‚‛«»"
+
+
+def _yaml_hint(problem: str, text: str, line: int, column: int) -> str | None:
+    """What to do about a YAML syntax error, judged by what stands where it was found."""
+    rows = text.splitlines()
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    here = row[column - 1:column]
+    if here == "\t" or "found character '\\t'" in problem or "found a tab" in problem:
+        return "YAML indents with spaces, not tabs: replace the tab on this line with spaces"
+    curly = next((mark for mark in TYPOGRAPHIC_QUOTES if mark in row), None)
+    if curly and "mapping values are not allowed" in problem:
+        return (f"`{curly}` is a typographic quote, not a YAML one: put the whole text in "
+                "straight quotes, \"…\"")
     if "mapping values are not allowed" in problem:
         return "a text containing `: ` must be quoted, or written as a block with `>`"
-    if "found character '\\t'" in problem or "found a tab" in problem:
-        return "YAML indents with spaces, not tabs"
     if "that cannot start any token" in problem:
         return "put text that starts with @, `, % or contains [@…] in quotes"
     if "could not find expected ':'" in problem:
         return "every line of a mapping is `key: value`; check the indentation"
+    if "maximum nesting depth" in problem:
+        return "no brief or sources file nests lists and mappings this deep"
     if "did not find expected" in problem:
         return "check the indentation and the brackets or quotes of this line and the one before"
     return None
@@ -391,7 +465,29 @@ def _plain(node: yaml.Node, shown: str, where: SourceMap, path: NodePath, depth:
             where.values[child] = _location(shown, item)
             items.append(_plain(item, shown, where, child, depth + 1, counter))
         return items
-    return _scalar(node)
+    try:
+        value = _scalar(node)
+    except ValueError:  # Python converts at most 4,300 digits: the limit keeps that quick
+        raise BriefError([error(here, f"a number of {len(node.value):,} digits is too long",
+                                "quote it if it is text; no value in a brief needs a number "
+                                "this long")]) from None
+    if isinstance(value, str) and (control := CONTROL_RE.search(value)):
+        raise BriefError([_control_character_error(here, control.group(0))])
+    return value
+
+
+def _control_character_error(at: Location, character: str) -> Diagnostic:
+    return error(at, f"the text contains the control character U+{ord(character):04X}"
+                 f"{CONTROL_NAMES.get(character, '')}, which prints as nothing or as a box",
+                 "delete it (it is invisible in most editors), or the escape that wrote it, "
+                 "such as \\a or \\x01")
+
+
+# Characters no text shows: C0 and C1 controls but tab and line ends, and DEL. YAML lets them
+# in through escapes ("\a", "\N", "\x01") only.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {"\x00": " (NUL)", "\x07": " (bell)", "\x08": " (backspace)", "\x1b": " (escape)",
+                 "\x7f": " (delete)", "\x85": " (next line)"}
 
 
 # --- source files -------------------------------------------------------------------------
@@ -402,12 +498,16 @@ def _expand_sources(value: Any, folder: Path, where: SourceMap,
     entries = [value] if isinstance(value, str) else value
     if not isinstance(entries, list):
         return value
+    # The positions of `sources` are rebuilt from scratch, as the items' indexes change.
     old_values, old_keys = dict(where.values), dict(where.keys)
+    for table in (where.values, where.keys):
+        for path in [path for path in table if path[:1] == ("sources",) and len(path) > 1]:
+            del table[path]
     items: list[Any] = []
     moved: dict[int, int] = {}  # index of an inline source as written -> in the expanded list
     for index, entry in enumerate(entries):
         here = ("sources",) if isinstance(value, str) else ("sources", index)
-        at = where.value(here)
+        at = old_values.get(here) or where.value(("sources",))
         if not isinstance(entry, str):
             moved[index] = len(items)
             items.append(entry)
@@ -419,8 +519,7 @@ def _expand_sources(value: Any, folder: Path, where: SourceMap,
             continue
         source_files.append(folder / entry)
         items.extend(loaded)
-    if any(old != new for old, new in moved.items()):
-        _move(old_values, old_keys, where, moved)
+    _move(old_values, old_keys, where, moved)
     return items
 
 
@@ -433,9 +532,31 @@ def _move(old_values: dict, old_keys: dict, where: SourceMap, moved: dict[int, i
                 table[("sources", moved[path[1]], *path[2:])] = location
 
 
+# What Linux and macOS allow: longer names make every file call fail (ENAMETOOLONG).
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
+
+
 def resolve_inside(folder: Path, relative: str, at: Location, what: str,
                    whose: str = "brief") -> Path:
-    """A path named in a brief (or brand file), refused unless it stays inside its folder."""
+    """A path named in a brief (or brand file), refused unless it stays inside its folder and
+    is a name the system can open."""
+    shown = shorten(relative.replace("\x00", "\\0"))
+    if "\x00" in relative:
+        raise BriefError([error(at, f"{what} `{shown}` is not a file name",
+                                "a file name cannot contain a NUL character (\\0 or %00)")])
+    try:
+        encoded = [os.fsencode(part) for part in Path(relative).parts]
+    except UnicodeEncodeError:
+        raise BriefError([error(at, f"{what} `{shown}` is not a file name",
+                                "it contains a character that no file name can hold")]) \
+            from None
+    longest = max(encoded, key=len, default=b"")
+    if len(longest) > MAX_NAME_BYTES or len(os.fsencode(folder.resolve())) + \
+            sum(len(part) + 1 for part in encoded) > MAX_PATH_BYTES:
+        raise BriefError([error(
+            at, f"{what} `{shown}` has a name too long for a file",
+            f"a file name has at most {MAX_NAME_BYTES} bytes, a path {MAX_PATH_BYTES}")])
     candidate = (folder / relative).resolve()
     if not candidate.is_relative_to(folder.resolve()):
         raise BriefError([error(
@@ -461,9 +582,11 @@ def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMa
     if suffix in (".bib", ".bibtex"):
         text = _read_text(path, shown, at)
         items = bibtex_to_csl(text, shown)
+        where.texts[shown] = text
         for offset, item in enumerate(items):
-            where.values[("sources", first_index + offset)] = _bibtex_entry_location(
-                text, shown, item.get("id", ""))
+            entry, key = _bibtex_entry_location(text, shown, str(item.get("id", "")))
+            where.values[("sources", first_index + offset)] = entry
+            where.values[("sources", first_index + offset, "id")] = key
         return items
     local = SourceMap(shown)
     data = _read_yaml(path, shown, local, (), at)
@@ -480,15 +603,28 @@ def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMa
                 index, *rest = path_in_file[len(prefix):]
                 if isinstance(index, int):
                     table[("sources", first_index + index, *rest)] = location
+    for index, item in enumerate(data):
+        key = item.get("citation-key") if isinstance(item, dict) else None
+        if isinstance(key, str) and CITATION_KEY_RE.fullmatch(key.strip()):
+            # Zotero 7 and Better BibTeX write the key to cite by; their `id` is an address.
+            item["id"] = key.strip()
+            here = ("sources", first_index + index)
+            where.values[here + ("id",)] = where.value(here + ("citation-key",))
     return data
 
 
 def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
     """Convert BibTeX/BibLaTeX with pandoc, the most faithful converter available."""
-    from brief.pandoc import run_pandoc
+    from brief.pandoc import PandocFailed, run_pandoc
 
+    if control := CONTROL_RE.search(text):
+        raise BriefError([_control_character_error(location_at(shown, text, control.start()),
+                                                   control.group(0))])
     _refuse_bibtex_loops(text, shown)
-    output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
+    try:
+        output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
+    except PandocFailed as failure:
+        raise BriefError([_bibtex_syntax_error(failure.report, text, shown)]) from None
     try:
         items = json.loads(output) if output.strip() else []
     except json.JSONDecodeError:
@@ -498,11 +634,64 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
             Location(shown), "no BibTeX entries could be read from this file",
             "check that each entry looks like @article{key, title = {...}, ...}",
         )])
+    copies = bibtex_files(text)
     for item in items:
         # pandoc maps @misc to an empty type; CSL's nearest is "document".
         if not item.get("type"):
             item["type"] = "document"
+        # pandoc reads BibLaTeX's `institution` as the publisher; of a case or a law it is
+        # the court or the legislature, CSL's `authority`, which the legal styles print.
+        if item["type"] in AUTHORITY_TYPES and "publisher" in item and "authority" not in item:
+            item["authority"] = item.pop("publisher")
+        if item.get("id") in copies:  # pandoc drops `file`; brief keeps it as the local copy
+            item["file"] = copies[item["id"]]
     return items
+
+
+AUTHORITY_TYPES = ("legal_case", "legislation", "bill", "regulation", "hearing", "treaty")
+
+
+PANDOC_POSITION_RE = re.compile(r"line (\d+), column (\d+)\):\s*\n(.+)")
+ENTRY_START_RE = re.compile(r"^[ \t]*@(\w+)\s*[{(]\s*([^\s,]*)", re.M)
+
+
+def _bibtex_syntax_error(report: str, text: str, shown: str) -> Diagnostic:
+    """pandoc's complaint, at its line and column, with the entry most likely at fault.
+
+    pandoc notices a missing `}` or `,` only where the next entry (or the file) begins, so
+    the hint names the entry before that place.
+    """
+    match = PANDOC_POSITION_RE.search(report)
+    if not match:
+        last = report.splitlines()[-1] if report else "unreadable"
+        return error(Location(shown), f"BibTeX syntax: {last}",
+                     "each entry looks like @article{key, title = {...}, date = {2015}}")
+    line, column, reason = int(match.group(1)), int(match.group(2)), match.group(3).strip()
+    offset = sum(len(row) for row in text.splitlines(keepends=True)[: line - 1]) + column - 1
+    if offset >= len(text):  # pandoc counts a line past the end of the file
+        offset = len(text.rstrip())
+    at = location_at(shown, text, offset)
+    before = [entry for entry in ENTRY_START_RE.finditer(text) if entry.start() < offset]
+    if not before or not before[-1].group(2):
+        return error(at, f"BibTeX syntax: {reason}",
+                     "each entry looks like @article{key, title = {...}, date = {2015}}")
+    entry = before[-1]
+    name, first = entry.group(2), text.count("\n", 0, entry.start()) + 1
+    if reason in ("unexpected '@'", "unexpected end of input"):
+        hint = (f"the entry `{name}` (line {first}) is not closed: check its braces {{ }} "
+                "and the commas between its fields")
+    else:
+        hint = (f"in the entry `{name}` (line {first}), each field is `name = {{value}}`, "
+                "with a comma before the next one")
+    return error(at, f"BibTeX syntax: {reason}", hint)
+
+
+def _bibtex_entry_location(text: str, shown: str, key: str) -> tuple[Location, Location]:
+    """Where an entry starts (`@article{`) and where its key is written."""
+    match = re.search(r"@\w+\s*[{(]\s*(" + re.escape(key) + r")\s*,", text)
+    if not match:
+        return Location(shown), Location(shown)
+    return location_at(shown, text, match.start()), location_at(shown, text, match.start(1))
 
 
 BIBTEX_ENTRY_RE = re.compile(r"@(\w+)\s*[{(]\s*([^,\s{}()]+)\s*,")
@@ -552,10 +741,33 @@ def find_loop(graph: dict[str, list[str]]) -> list[str] | None:
                 on_path.add(child)
     return None
 
+BIBTEX_ENTRY = re.compile(r"@\w+\s*[{(]\s*([^\s,]+)\s*,")
+BIBTEX_FILE = re.compile(r"(?<![\w-])file\s*=\s*(?:\{((?:[^{}]|\{[^{}]*\})*)\}|\"([^\"]*)\")",
+                         re.I)
+COPY_SUFFIXES = (".pdf", ".html", ".htm", ".xhtml", ".txt", ".md")
 
-def _bibtex_entry_location(text: str, shown: str, key: str) -> Location:
-    match = re.search(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
-    return location_at(shown, text, match.start()) if match else Location(shown)
+
+def bibtex_files(text: str) -> dict[str, str]:
+    """The `file = {…}` of each BibTeX entry, as Zotero and JabRef write it
+    (`Description:path:type`, several joined by `;`): the first readable copy's path."""
+    entries = list(BIBTEX_ENTRY.finditer(text))
+    found = {}
+    for index, entry in enumerate(entries):
+        end = entries[index + 1].start() if index + 1 < len(entries) else len(text)
+        field_match = BIBTEX_FILE.search(text, entry.end(), end)
+        if not field_match:
+            continue
+        paths = []
+        for written in re.split(r"(?<!\\);", field_match.group(1) or field_match.group(2) or ""):
+            parts = re.split(r"(?<!\\):", written.strip())
+            path = parts[1] if len(parts) >= 3 else written.strip()
+            path = path.replace("\\:", ":").replace("\\;", ";").replace("\\\\", "\\").strip()
+            if path:
+                paths.append(path)
+        readable = [path for path in paths if path.lower().endswith(COPY_SUFFIXES)]
+        if readable or paths:
+            found[entry.group(1)] = (readable or paths)[0]
+    return found
 
 
 # --- validation errors ----------------------------------------------------------------------
@@ -613,7 +825,42 @@ def _node(data: Any, path: NodePath) -> Any:
     return data
 
 
-def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
+def _typos(items: list[dict], data: dict) -> dict[NodePath, NodePath]:
+    """Unknown keys that are a required key misspelt: the typo's path -> the key's path."""
+    import difflib
+
+    paths = [_data_path(item["loc"], data) for item in items]
+    missing = [path for item, path in zip(items, paths) if item["type"] == "missing" and path]
+    typos: dict[NodePath, NodePath] = {}
+    for item, path in zip(items, paths):
+        if item["type"] == "extra_forbidden" and path:
+            wanted = [m[-1] for m in missing if m[:-1] == path[:-1] and m not in typos.values()]
+            # The typo's closest key of all that are allowed there must be the missing one.
+            allowed = (_block_keys(_node(data, path[:-1])) if len(path) == 5
+                       and path[2] == "body" else _parent_keys(path)) or wanted
+            close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+            if close and close[0] in wanted:
+                typos[path] = path[:-1] + (close[0],)
+    return typos
+
+
+def _diagnostics(items: list[dict], data: dict, where: SourceMap,
+                 typos: dict[NodePath, NodePath]) -> list[Diagnostic]:
+    """One diagnostic per mistake: a required key written with a typo is reported once, at
+    the typo, not also as missing."""
+    result = []
+    for item in items:
+        path = _data_path(item["loc"], data)
+        if path in typos:
+            result.append(error(where.key(path), f"unknown key `{path[-1]}`",
+                                f"did you mean `{typos[path][-1]}`? It is required"))
+        elif path not in typos.values():
+            result.append(validation_diagnostic(item, data, where))
+    return result
+
+
+def validation_diagnostic(item: dict, data: Any, where: SourceMap) -> Diagnostic:
+    """One pydantic error as a diagnostic at the place in the file of the value it is about."""
     path = _data_path(item["loc"], data)
     kind = item["type"]
     name = str(path[-1]) if path else "brief"
@@ -634,20 +881,27 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
     if kind == "missing":
         parent = path[:-1]
         return error(where.value(parent) if parent else Location(where.brief_file),
-                     f"missing required key `{name}`", _missing_hint(name))
+                     f"missing required key `{name}`",
+                     _quote_source_hint(_node(data, parent)) if name == "source"
+                     else _missing_hint(name))
     at = where.value(path)
     if kind == "block_kind":
         return error(at, "a block needs one of the keys claim, quote, text or list",
                      did_you_mean_block(item.get("input")))
     if kind == "csl_type":
-        return error(at, item["msg"], did_you_mean(str(item["input"]), CSL_TYPES)
+        written = str(item["input"])
+        meant = TYPE_WORDS.get(written.lower().strip())
+        return error(at, item["msg"], (f"a {written.lower()} is `type: {meant}` in CSL"
+                                       if meant else did_you_mean(written, CSL_TYPES))
                      or "common types: article-journal, report, book, chapter, "
                         "article-newspaper, webpage, legislation, treaty")
     if kind in ("csl_date", "brief_date", "csl_names"):
         return error(at, item["msg"])
     if kind == "string_type":
-        return error(at, f"`{name}` should be text, not {describe(item.get('input'))}",
-                     "quote the value if YAML reads it as something else")
+        what = (f"each item of `{path[-2]}`" if len(path) > 1 and isinstance(path[-1], int)
+                else f"`{name}`")
+        value = item.get("input")
+        return error(at, f"{what} should be text, not {describe(value)}", _text_hint(value))
     if kind == "list_type":
         return error(at, f"`{name}` should be a list", "start each item with `- `")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -657,7 +911,7 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
         return error(at, f"{what} should be a mapping of keys, not "
                      f"{describe(item.get('input'))}")
     if kind in ("too_short", "string_too_short"):
-        return error(at, f"`{name}` must not be empty")
+        return error(at, f"`{name}` must not be empty", EMPTY_HINTS.get(name))
     if kind == "string_pattern_mismatch" and name == "language":
         return error(at, f"`{item.get('input')}` is not a language tag",
                      "use a BCP 47 tag such as en, fr, ko or pt-BR")
@@ -670,6 +924,78 @@ def _diagnostic(item: dict, data: dict, where: SourceMap) -> Diagnostic:
         return error(at, f"`{name}` cannot be `{item.get('input')}`",
                      f"expected {item['ctx']['expected']}")
     return error(at, f"`{name}`: {item['msg']}")
+
+
+BLOCKS_BELOW = ("one per line below it: `- claim: …`, `- quote: …`, `- text: …` or "
+                "`- list: …`")
+EMPTY_HINTS = {
+    "body": f"give it at least one block, {BLOCKS_BELOW}",
+    "sections": "give it at least one section, with `- heading: …` and its `body:`",
+    "recommendations": "give it at least one, with `- to: …` and its `actions:`",
+    "actions": "give it at least one action, one per line below it: `- …`",
+    "list": "give it at least one item, one per line below it: `- …`",
+}
+
+
+MISSING_HINTS = {
+    "sources": "add `sources:` with one CSL item for each source you cite",
+    "body": f"add `body:` with its blocks, {BLOCKS_BELOW}",
+    "sections": "add `sections:` with items `- heading: …` and their `body:`",
+    "recommendations": "add `recommendations:` with items `- to: …` and their `actions:`",
+    "actions": "add `actions:` with one action per line below it: `- …`",
+}
+
+
+def _quote_source_hint(block: Any) -> str:
+    """A quotation names its source in `source:`, not with a citation in its text."""
+    text = block.get("quote") if isinstance(block, dict) else None
+    clusters = find_citations(text) if isinstance(text, str) else []
+    if len(clusters) == 1 and len(clusters[0].items) == 1:
+        cluster, item = clusters[0], clusters[0].items[0]
+        written = cluster.source
+        locator = written[written.index(item.key) + len(item.key):].strip(" ,[]")
+        fields = f"`source: {item.key}`" + (f" and `locator: {locator}`" if locator else "")
+        return (f"a quotation names its source in `source:`, not in its text: replace "
+                f"`{written}` with {fields}")
+    return "add `source: the id of a source`, and `locator: p. 10` for where the words stand"
+
+
+def _text_hint(value: Any) -> str:
+    """Why YAML read a text as something else, and how to keep it text."""
+    rest = next(iter(value.values())) if isinstance(value, dict) and len(value) == 1 else []
+    if rest is None:
+        return (f"YAML read `{next(iter(value))}:` as a key, because it ends in `:`; put the "
+                "whole text in quotes, \"…\"")
+    if isinstance(rest, (str, int, float)):
+        key = next(iter(value))
+        written = f"{key}: {rest}"
+        curly = next((mark for mark in TYPOGRAPHIC_QUOTES if mark in written), None)
+        if curly:
+            return (f"YAML read `{written}` as a key and a value, because of its `: `; "
+                    f"`{curly}` is a typographic quote, not a YAML one: put the whole text in "
+                    "straight quotes, \"…\"")
+        return (f"YAML read `{written}` as a key and a value, because of its `: `; put the "
+                "whole text in quotes, \"…\"")
+    return "quote the value if YAML reads it as something else"
+
+
+# What people call a kind of source, and the CSL type that is meant (BibTeX's names too).
+TYPE_WORDS = {
+    **dict.fromkeys(("convention", "covenant", "charter", "protocol", "agreement",
+                     "international agreement"), "treaty"),
+    **dict.fromkeys(("case", "judgment", "judgement", "decision", "jurisdiction", "ruling",
+                     "court case"), "legal_case"),
+    **dict.fromkeys(("statute", "act", "law", "code", "constitution"), "legislation"),
+    **dict.fromkeys(("journal", "journal article", "paper"), "article-journal"),
+    **dict.fromkeys(("newspaper", "news", "newspaper article"), "article-newspaper"),
+    **dict.fromkeys(("website", "web", "web page", "online", "url", "site"), "webpage"),
+    **dict.fromkeys(("blog", "blog post"), "post-weblog"),
+    **dict.fromkeys(("misc", "other", "unpublished"), "document"),
+    **dict.fromkeys(("inproceedings", "conference", "proceedings"), "paper-conference"),
+    **dict.fromkeys(("phdthesis", "mastersthesis", "dissertation"), "thesis"),
+    **dict.fromkeys(("techreport", "resolution", "working paper"), "report"),
+    **dict.fromkeys(("incollection", "inbook", "book chapter"), "chapter"),
+}
 
 
 def did_you_mean_block(value: Any) -> str | None:
@@ -687,19 +1013,18 @@ def _missing_hint(name: str) -> str | None:
         "date": "date: 2018-02-26",
         "summary": "summary: One paragraph that a minister reads first.",
         "organisation": "organisation: {name: Your organisation}",
-        "sections": "sections: [{heading: …, body: [...]}]",
-        "recommendations": "recommendations: [{to: …, actions: [...]}]",
+
         "name": "name: …",
         "heading": "heading: …",
-        "body": "body: [- claim: …]",
+
         "to": "to: the addressee, e.g. The Government of China",
-        "actions": "actions: [what they should do]",
+
         "source": "source: the id of a source",
         "id": "id: a short key such as song2015",
         "type": "type: report (a CSL type)",
     }
-    if name == "sources":
-        return "add `sources:` with one CSL item for each source you cite"
+    if name in MISSING_HINTS:
+        return MISSING_HINTS[name]
     return f"add `{examples[name]}`" if name in examples else None
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from brief.sanitise import safe_html
+
 # Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
 ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
@@ -66,9 +68,10 @@ class Cluster:
 
 
 def find_citations(text: str) -> list[Cluster]:
-    """All citation clusters in a markdown text, in order; code spans are skipped."""
+    """All citation clusters in a markdown text, in order; code spans, pictures and link
+    addresses are skipped."""
     masked = list(text)
-    for start, end in code_spans(text):
+    for start, end in code_spans(text) + _pictures_and_addresses(text):
         masked[start:end] = " " * (end - start)
     masked = "".join(masked)
     clusters = []
@@ -90,6 +93,59 @@ def find_citations(text: str) -> list[Cluster]:
                                 (CiteItem(match.group("key"), match.start(), label),),
                                 narrative=True))
     return sorted(clusters, key=lambda c: c.start)
+
+
+# A field with more links and pictures than this, or a link longer than this, is not looked
+# into: each costs markdown-it a parse, and check and render resolve pictures the same way in
+# any case (a citation cut out of a picture's name gives a name that is checked again).
+MAX_LINKS = 1000
+MAX_LINK_CHARACTERS = 2000
+ESCAPE_OR_BRACKET_RE = re.compile(r"\\.|[\[\]]", re.S)
+
+
+def _pictures_and_addresses(text: str) -> list[tuple[int, int]]:
+    """Where markdown reads a picture (`![alt](file)`, whole) or a link's address (`](…)`).
+
+    No citation is looked for there: one cut out of `![map](<[@a]x.png>)` would leave the
+    picture's file name different from the name that was checked. Found with markdown-it's own
+    link and image rules, tried only at each `[` whose `]` is followed by `(` (matched in one
+    pass), so that these spans are the ones it renders.
+    """
+    if "](" not in text:
+        return []  # the common case, answered without loading the markdown parser
+    from markdown_it.rules_inline import image, link
+    from markdown_it.rules_inline.state_inline import StateInline
+
+    openers, labelled = [], []
+    for match in ESCAPE_OR_BRACKET_RE.finditer(text):
+        if match.group(0) == "[":
+            openers.append(match.start())
+        elif match.group(0) == "]" and openers:
+            opener = openers.pop()
+            if text.startswith("(", match.end()):
+                labelled.append(opener)
+    md = _md("en", images=True)
+    state = StateInline(text, md, {}, [])
+    spans: list[tuple[int, int]] = []
+    for position in sorted(labelled)[:MAX_LINKS]:
+        if spans and position < spans[-1][1]:
+            continue  # inside the picture or address before
+        picture = position > 0 and text[position - 1] == "!" and _unescaped(text, position - 1)
+        state.pos = position - 1 if picture else position
+        state.posMax = min(len(text), position + MAX_LINK_CHARACTERS)
+        if (image if picture else link)(state, True):
+            start = (position - 1 if picture
+                     else md.helpers.parseLinkLabel(state, position, True) + 1)
+            spans.append((start, state.pos))
+    return spans
+
+
+def _unescaped(text: str, position: int) -> bool:
+    """Whether the character at `position` follows an even number of backslashes."""
+    backslashes = 0
+    while position - backslashes > 0 and text[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 0
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
@@ -224,7 +280,9 @@ def find_images(text: str) -> list[Image]:
     md = _md("en", images=True)
     found = []
     search_from = 0
-    for block in md.parseInline(text):
+    # Read as render_inline reads it, brief's own markers taken out, so that the file checked
+    # is the file embedded.
+    for block in md.parseInline(text.translate(PLACEHOLDER_MARKS)):
         for token in block.children or ():
             if token.type == "image":
                 alt = "".join(child.content for child in token.children or ())
@@ -299,7 +357,9 @@ def render_inline(text: str, language: str = "en",
     if move_punctuation and clusters:
         marked = re.sub(r"\s*(\ue000\d+\ue001)([.,;:!?]+)", r"\2\1", marked)
         marked = re.sub(r"\s+(\ue000\d+\ue001)", r"\1", marked)
-    html = md.renderInline(marked, {"image_source": image_source})
+    # The user's markup is made safe before the citations go in: those are pandoc's output,
+    # made safe in brief.cite, inside brief's own template (a note's button and popover).
+    html = str(safe_html(md.renderInline(marked, {"image_source": image_source})))
     if clusters:
         # The punctuation (or else the word) before a citation travels with it, so that a note
         # call never starts a line.

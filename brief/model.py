@@ -94,35 +94,51 @@ def csl_date(value: Any) -> dict[str, Any]:
                 "csl_date",
                 "a CSL date mapping has `date-parts`, `literal`, `raw`, `circa` or `season`",
             )
-        if any(not isinstance(value[key], (str, int)) for key in ("literal", "raw", "season")
-               if key in value):
+        if any(isinstance(value[key], bool) or not isinstance(value[key], (str, int))
+               for key in ("literal", "raw", "season") if key in value):
             raise PydanticCustomError("csl_date", "`literal`, `raw` and `season` hold text")
         if not isinstance(value.get("date-parts", []), list):
             raise PydanticCustomError(
                 "csl_date", "`date-parts` is a list of [year, month, day] lists")
+        date_parts = []
         for parts in value.get("date-parts", []):
             if not isinstance(parts, list) or not parts or len(parts) > 3:
                 raise PydanticCustomError(
                     "csl_date", "`date-parts` is a list of [year, month, day] lists"
                 )
-            try:
-                numbers = [int(p) for p in parts]
-            except (TypeError, ValueError):
+            numbers = [_whole_number(p) for p in parts]
+            if None in numbers:
                 raise PydanticCustomError(
-                    "csl_date", "`date-parts` holds numbers: [[2015, 3, 5]]"
-                ) from None
+                    "csl_date", "`date-parts` holds whole numbers: [[2015, 3, 5]]")
             _check_date_parts(numbers, str(parts))
-        return dict(value)
+            date_parts.append(numbers)
+        # pandoc reads `literal` and `raw` only as text, and date parts only as whole numbers.
+        return {key: str(part) if key in ("literal", "raw") else part
+                for key, part in value.items()} | (
+            {"date-parts": date_parts} if "date-parts" in value else {})
     raise PydanticCustomError(
         "csl_date", "a date is written YYYY, YYYY-MM, YYYY-MM-DD or as CSL `date-parts`"
     )
+
+
+def _whole_number(value: Any) -> int | None:
+    """A date part as a number: 2015, "2015" or 2015.0, but not 1.5, true or 1e400."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None  # inf and nan are not integers
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,6}", value.strip()):
+        return int(value)
+    return None
 
 
 def _check_date_parts(parts: list[int], shown: str) -> None:
     year, month, day = (parts + [1, 1])[:3]
     try:
         dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise PydanticCustomError(
             "csl_date", "`{value}` is not a calendar date", {"value": shown}
         ) from None
@@ -146,6 +162,10 @@ def brief_date(value: Any) -> dt.date:
     )
 
 
+NAME_TEXT_PARTS = ("family", "given", "literal", "suffix", "dropping-particle",
+                   "non-dropping-particle")
+
+
 def csl_names(value: Any) -> list[dict[str, Any]]:
     """Accept CSL name mappings, or the shorthand "Family, Given" / "Institution"."""
     if isinstance(value, (str, dict)):
@@ -161,10 +181,13 @@ def csl_names(value: Any) -> list[dict[str, Any]]:
                 else {"literal": name.strip()}
             )
         elif isinstance(name, dict):
-            if not all(isinstance(part, (str, bool, int)) for part in name.values()):
+            if not all(isinstance(part, (str, bool, int)) for part in name.values()) or any(
+                    isinstance(name.get(key), bool) for key in NAME_TEXT_PARTS):
                 raise PydanticCustomError(
                     "csl_names", "each part of a name is text, e.g. {family: Song, given: Jiyoung}")
-            names.append(name)
+            # pandoc reads these parts only as text: a number is written as one.
+            names.append({key: str(part) if key in NAME_TEXT_PARTS else part
+                          for key, part in name.items()})
         else:
             raise PydanticCustomError(
                 "csl_names", "a name is a mapping like {family: Song, given: Jiyoung}"
@@ -195,6 +218,18 @@ class Author(Strict):
 class Claim(Strict):
     claim: Markdown
     id: str | None = None
+    evidence: dict[str, Markdown] | None = Field(
+        None, description="for a cited source id, the words in it that support the claim; "
+        "checked against the source's copy like a quotation")
+
+    @field_validator("evidence")
+    @classmethod
+    def _source_ids(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for key in value or {}:
+            if not re.fullmatch(CITATION_KEY, key):
+                raise PydanticCustomError("source_id", "`{value}` is not a source id",
+                                          {"value": key})
+        return value
 
 
 class Quote(Strict):
@@ -269,6 +304,13 @@ class SourceBase(BaseModel):
     id: str = Field(min_length=1, description="the key that citations use: [@id]")
     type: Literal[CSL_TYPES] = Field(description="the CSL item type")  # type: ignore[valid-type]
 
+    file: str | None = Field(None, min_length=1, description="a local copy of the source in "
+                             "the brief's folder (PDF with a text layer, HTML or text), against "
+                             "which quotations are checked")
+    first_page: int | None = Field(None, alias="first-page", ge=0, description="the printed "
+                                   "number of the copy's first page, when the PDF has no page "
+                                   "labels")
+
     @field_validator("type", mode="before")
     @classmethod
     def _known_type(cls, value: Any) -> Any:
@@ -286,8 +328,13 @@ class SourceBase(BaseModel):
         return {
             key: str(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
             else value
-            for key, value in self.model_dump(by_alias=True, exclude_none=True).items()
+            for key, value in self.model_dump(by_alias=True, exclude_none=True,
+                                              exclude=BRIEF_SOURCE_FIELDS).items()
         }
+
+
+# Keys of a source that are brief's own, not CSL: they never reach the citation processor.
+BRIEF_SOURCE_FIELDS = {"file", "first_page"}
 
 
 CslDate = Annotated[dict[str, Any], BeforeValidator(
@@ -389,4 +436,49 @@ def json_schema() -> dict[str, Any]:
         "description": schema["properties"]["sources"]["description"],
         "anyOf": [{"type": "array", "items": source_or_file}, {"type": "string"}],
     }
+    # CSL's text and number variables, which the model lets through unnamed, so that editors
+    # complete and check them too.
+    source = schema["$defs"]["Source"]["properties"]
+    for name in CSL_TEXT_VARIABLES:
+        if name not in source:
+            source[name] = {"type": ["string", "number"], "title": name,
+                            **({"description": CSL_DESCRIPTIONS[name]}
+                               if name in CSL_DESCRIPTIONS else {})}
+    for name in ("issued", "accessed", "author", "editor"):
+        source[name]["description"] = CSL_DESCRIPTIONS[name]
     return schema
+
+
+CSL_DESCRIPTIONS = {
+    "title": "the title of the item",
+    "title-short": "a short title, used in later notes",
+    "container-title": "the journal, newspaper, book or website the item is part of",
+    "collection-title": "the series, e.g. Policy Papers",
+    "page": "the item's pages in its container, e.g. 399-415",
+    "number-of-pages": "how many pages the item has",
+    "volume": "volume number",
+    "issue": "issue number",
+    "number": "the report's, case's or law's number, e.g. A/HRC/25/63",
+    "edition": "edition, e.g. 2",
+    "publisher": "publisher",
+    "publisher-place": "where it was published, e.g. New York",
+    "authority": "the court, legislature or body that issued a case or a law",
+    "jurisdiction": "the country or system of law",
+    "genre": "the kind of item, e.g. Working paper or PhD thesis",
+    "DOI": "Digital Object Identifier, e.g. 10.1002/app5.82 (without https://doi.org/)",
+    "URL": "the web address of the item",
+    "ISBN": "ISBN of a book",
+    "ISSN": "ISSN of a journal",
+    "language": "the item's language, a BCP 47 tag such as en or ko",
+    "note": "a note printed with the reference, as the style allows",
+    "citation-key": "the key to cite the item by; Zotero and Better BibTeX write it",
+    "abstract": "summary of the item (not printed)",
+    "medium": "the medium, e.g. Video or CD",
+    "archive": "the archive that holds the item",
+    "event-title": "the event (conference, hearing) the item belongs to",
+    "issued": "when it was published: 2015, 2015-03, 2015-03-05 or CSL date-parts",
+    "accessed": "when a web page was consulted: YYYY-MM-DD",
+    "author": "authors: [{family: Song, given: Jiyoung}], [{literal: Human Rights Watch}] or "
+              "[\"Song, Jiyoung\"]",
+    "editor": "editors, written as authors are",
+}

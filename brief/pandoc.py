@@ -30,6 +30,15 @@ def pandoc_binary() -> str:
     )])
 
 
+class PandocFailed(BriefError):
+    """pandoc ran and refused its input; `report` is what it said, for callers that can
+    place it in the user's file."""
+
+    def __init__(self, diagnostics, report: str):
+        super().__init__(diagnostics)
+        self.report = report
+
+
 def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None = None,
                limits: Limits = LIMITS) -> str:
     """Run pandoc sandboxed (it reads only the files named on its command line, no network),
@@ -49,13 +58,15 @@ def run_pandoc(arguments: list[str], stdin: str, at: Location, cwd: Path | None 
             at, f"formatting the sources took longer than {limits.pandoc_seconds} s and was "
             "stopped", LOOP_HINT)]) from None
     if finished.returncode != 0:
-        message = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+        report = finished.stderr.decode("utf-8", "replace").strip()
+        message = report.splitlines()
         if any("Heap exhausted" in line for line in message):
             raise BriefError([error(
                 at, f"formatting the sources needed more than {limits.pandoc_memory_mib} MiB "
                 "of memory and was stopped", LOOP_HINT)])
-        raise BriefError([error(at, "pandoc failed: " + (message[-1][:300] if message else
-                                                          f"exit code {finished.returncode}"))])
+        raise PandocFailed([error(at, "pandoc failed: " + (message[-1][:300] if message else
+                                                            f"exit code {finished.returncode}"))],
+                           report[:2000])
     return finished.stdout.decode("utf-8")
 
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 from brief.limits import LIMITS, Limits
+from brief.note_tags import marking_notes, place_notes
 
 
 def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
@@ -38,8 +39,12 @@ def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
             if parts.scheme == "data" or allow_network and parts.scheme in ("http", "https"):
                 return super().fetch(url, headers)
             if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                try:
+                    path = Path(unquote(parts.path)).resolve()
+                    inside = any(path.is_relative_to(root) for root in roots) and path.is_file()
+                except (ValueError, OSError):  # a NUL (%00) or a name too long
+                    inside = False
+                if inside:
                     return super().fetch(url, headers)
             refused.append(url)
             raise FatalURLFetchingError(f"brief does not fetch {url}")
@@ -107,13 +112,15 @@ class LayoutJob(TypedDict):
     shorter_html: str | None
     fill_page: bool
     summary_at: Location | None
+    attachments: list[tuple[str, bytes, str]]  # (file name, content, description)
 
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
                max_pages: int | None = None, shorter_html: str | None = None,
                fill_page: bool = False, summary_at: Location | None = None,
-               limits: Limits = LIMITS
+               limits: Limits = LIMITS,
+               attachments: list[tuple[str, bytes, str]] | None = None
                ) -> tuple[bytes, list[Diagnostic]]:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
 
@@ -124,7 +131,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     written. `fill_page` lays a one-page document out again with the CSS property `--fill`
     set to the height its page has left over, for the layout to share out. With `summary_at`,
     key messages pushed off page 1 are a warning there, saying how many lines too long the
-    summary is. The budget's time and page limits are located errors.
+    summary is. The budget's time and page limits are located errors. `attachments` are
+    embedded as the PDF's associated files (as PDF/A-3 allows).
     """
     at = Location(brief_file)
     try:
@@ -140,6 +148,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         "pdf_tags": True,
         "pdf_variant": variant or ACCESSIBLE_VARIANT,
     }
+    from weasyprint.urls import FatalURLFetchingError
+
     with _weasyprint_warnings() as messages, _pixel_limit(limits.picture_pixels):
         try:
             def lay_out(html: str):
@@ -166,7 +176,11 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                     overflow = overflow_mm(document, max_pages)
                 else:
                     overflow = None
-                    pdf = document.write_pdf(**options)
+                    with marking_notes():
+                        pdf = place_notes(document.write_pdf(
+                            finisher=_associate_files if attachments else None,
+                            attachments=[_attachment(*item) for item in attachments or ()],
+                            **options))
         except LayoutTimeout:
             raise BriefError([error(
                 at, f"laying out the PDF took longer than {limits.layout_seconds} s and was "
@@ -178,14 +192,16 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                 from None
         except BriefError:
             raise
-        except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
+        # WeasyPrint raises many kinds, and the fetcher's refusal is a BaseException (it must
+        # stop the layout, not become a warning); none may reach the user raw.
+        except (Exception, FatalURLFetchingError) as failure:
             if refused:
-                raise _refused(refused, at) from None
+                raise RefusedFetches(refused, at, allow_network) from None
             raise BriefError([error(at, f"the PDF could not be laid out: {failure}",
                                     "this is a bug in brief if the brief checks cleanly; "
                                     "please report it with the brief")]) from None
     if refused:
-        raise _refused(refused, at)
+        raise RefusedFetches(refused, at, allow_network)
     if overflow is not None:
         raise TooManyPages(len(document.pages), overflow)
     diagnostics = [warning(at, f"layout: {shortened(message)}")
@@ -199,6 +215,32 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
             f"page 1: {pushed_lines} line{'s' if pushed_lines > 1 else ''} too long",
             "shorten the summary (or the key messages); page 1 is what a busy reader sees"))
     return pdf, diagnostics
+
+
+class RefusedFetches(BriefError):
+    """The layout asked for addresses brief does not fetch; the build, which knows which
+    picture holds them, may say where (brief.build). Reported at the brief's start otherwise."""
+
+    def __init__(self, urls: list[str], at: Location, allow_network: bool = False):
+        self.urls = list(dict.fromkeys(urls))
+        self.at = at
+        self.allow_network = allow_network
+        super().__init__([refusal(url, at, allow_network) for url in self.urls])
+
+    def __reduce__(self):  # sent back from the layout process (brief.engine)
+        return RefusedFetches, (self.urls, self.at, self.allow_network)
+
+
+def refusal(url: str, at: Location, allow_network: bool = False, what: str = "the brief"
+            ) -> Diagnostic:
+    """The error for one address the fetcher refused, said at `at` of `what` refers to it."""
+    scheme, url = urlsplit(url).scheme, shortened(url)
+    if scheme in ("http", "https") and not allow_network:
+        return error(at, f"{what} fetches `{url}` from the web, and brief does not go online "
+                     "by itself", "remove the reference (an SVG's font or image, say), or "
+                     "build with --allow-network if you trust the brief")
+    return error(at, f"{what} refers to `{url}`, outside its folder",
+                 "a brief may only use files in its own folder")
 
 
 DATA_URL_RE = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s'\")]{60,}")
@@ -271,6 +313,41 @@ def limit_memory(limits: Limits = LIMITS) -> None:
         pass  # not on this system: the time and page limits still hold
 
 
+def _attachment(name: str, content: bytes, description: str):
+    """A file to embed, dated by SOURCE_DATE_EPOCH (or not at all), so builds stay identical."""
+    import datetime as dt
+
+    from weasyprint import Attachment
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    stamp = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, dt.timezone.utc)
+    return Attachment(string=content, name=name, description=description, created=stamp,
+                      modified=stamp, relationship="Supplement")
+
+
+def _associate_files(document, pdf) -> None:
+    """Make every embedded file an associated file of the document (ISO 32000-2, 14.13), as
+    WeasyPrint does itself only for PDF/A-3."""
+    import pydyf
+
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        # Without SOURCE_DATE_EPOCH a build carries no date (README): nor do its files.
+        for item in pdf.objects:
+            extra = getattr(item, "extra", None)
+            if isinstance(extra, dict) and extra.get("Type") == "/EmbeddedFile":
+                extra.get("Params", {}).pop("CreationDate", None)
+                extra.get("Params", {}).pop("ModDate", None)
+    if "AF" in pdf.catalog:  # PDF/A-3: WeasyPrint lists each file twice
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+        return
+    files = [item for item in pdf.objects
+             if isinstance(item, dict) and item.get("Type") == "/Filespec"]
+    for item in files:
+        item.setdefault("AFRelationship", "/Supplement")
+    if files:
+        pdf.catalog["AF"] = pydyf.Array(item.reference for item in files)
+
+
 def _descendants(box):
     yield box
     for child in getattr(box, "children", None) or ():
@@ -293,12 +370,6 @@ def key_messages_pushed(document) -> int:
     lines = [box for box in _descendants(summary[0]) if isinstance(box, LineBox)] \
         if summary else []
     return math.ceil(pushed / lines[-1].height) if pushed and lines else 0
-
-
-def _refused(urls: list[str], at: Location) -> BriefError:
-    return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
-                             "a brief may only use files in its own folder")
-                       for url in dict.fromkeys(urls)])
 
 
 SAFETY_PX = 4  # about 1 mm, for the rounding of a second layout

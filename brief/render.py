@@ -16,11 +16,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from brief import __version__
-from brief.check import is_web_address
-from brief.brand import Brand
-from brief.cite import Citations
+from brief import __version__, web_metadata
+from brief.check import is_web_address, resolve_picture
 from brief.diagnostics import Location
+from brief.brand import Brand, web_colours
+from brief.cite import Citations
 from brief.load import LoadedBrief, display_path
 from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
@@ -30,6 +30,8 @@ from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 RIGHT_TO_LEFT = ("ar", "he", "fa", "ur")
+# A brief with this many sections gets a table of contents on the web.
+CONTENTS_FROM = 4
 
 
 @functools.cache
@@ -104,10 +106,14 @@ class Rendered:
 
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
-                for_print: bool = False, lede: bool = False) -> str:
+                for_print: bool = False, lede: bool = False,
+                ledger: dict[str, Any] | None = None, allow_network: bool = False) -> str:
     """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
 
-    `lede` puts the summary under the title of a handout that has key messages too.
+    `lede` puts the summary under the title of a handout that has key messages too; `ledger`
+    (from evidence_appendix) adds the Evidence appendix. Pictures are embedded from the files
+    the check resolved (check.resolve_picture); a picture that does not pass it stops the
+    render with a located BriefError.
     """
     brief = loaded.brief
     env = environment()
@@ -122,17 +128,20 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         """Plain fields get the same typography (quotes, dashes) as markdown ones."""
         return render_inline(text, brief.language)
 
-    def picture(written: str) -> str:
-        return picture_url(loaded.folder, written)
-
     def html(path: NodePath, text: str) -> Markup:
         def citation(index: int, cluster: Cluster) -> str:
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text,
-                                            note=rendered.note if with_notes else None)
+                                            note=rendered.note if with_notes else None,
+                                            number=rendered.number, label=labels["note"])
+
+        def picture(written: str) -> str:
+            return picture_url(loaded, written, loaded.where.value(path), "picture",
+                               allow_network)
         return render_inline(text, brief.language, citation, move_punctuation=note_style,
                              image_source=picture if path[-1] == "text" else None)
 
+    labels = labels_for(brief.language)
     sections = []
     for s, section in enumerate(brief.sections):
         blocks = []
@@ -153,7 +162,6 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         sections.append({"heading": typeset(section.heading), "id": section.id,
                          "blocks": blocks})
 
-    labels = labels_for(brief.language)
     page = {
         "size": PAPER_SIZES[paper],
         "footer_left": footer_text(brief.organisation.name),
@@ -185,15 +193,24 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "url_link": (brief.url or "").lower().startswith(("http://", "https://")),
         "note_style": note_style,
         "cite_as": citations.cite_as,
-        "logo": logo(loaded, brand),
+        "logo": logo(loaded, brand, allow_network),
         "theme": brand or Brand(),
         "direction": "rtl" if brief.language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr",
         "key_sources": [(key, bibliography[key]) for key in most_cited(brief)
                         if key in bibliography],
         "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
+        "web_meta": web_metadata.meta_tags(brief),
+        "json_ld": web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
+        "page_address": web_metadata.page_address(brief),
         "css": Markup(_stylesheet(layout)),
+        "web_css": Markup((templates_folder() / "web.css").read_text("utf-8")),
+        "web_colours": web_colours((brand or Brand()).colours),
+        # The web edition lists the notes at the end too, for narrow screens and printing.
+        "notes": citations.notes if with_notes else [],
+        "contents": len(brief.sections) >= CONTENTS_FROM,
         "lede": lede,
+        "ledger": ledger,  # the Evidence appendix: evidence_appendix()
     }
     return breakable_urls(env.get_template(f"{layout}/{layout}.html").render(context))
 
@@ -226,6 +243,41 @@ def breakable_urls(html: str) -> str:
     return head + body_tag + TEXT_RE.sub(in_text, body) if body_tag else html
 
 
+def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
+    """The ledger's rows as the Evidence appendix prints them (see brief.ledger); `attached`
+    when the JSON ledger goes into the PDF too."""
+    from brief.ledger import summary
+
+    sources = {source.id: source for source in brief.sources}
+    passages: list[dict[str, Any]] = []
+    for row in rows:  # one entry for each passage, with each source it cites
+        if not passages or passages[-1]["at"] != (row.location, row.text):
+            passages.append({"at": (row.location, row.text), "line": row.location.line,
+                             "kind": row.kind, "text": shortened(row.text, 24), "cites": []})
+        passages[-1]["cites"].append({
+            "source": source_label(sources.get(row.source), row.source),
+            "pinpoint": row.pinpoint, "status": row.status, "evidence": row.evidence,
+            "passage": shortened(row.check.passage, 18) if row.check and row.check.passage
+            and row.status in ("verified", "other page") else None})
+    return {"summary": summary(rows), "attached": attached, "passages": passages}
+
+
+def shortened(text: str, words: int) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def source_label(source, key: str) -> str:
+    """Author and short title, as a fact-checker names a source: `Song, Twenty Years'…`."""
+    if source is None:
+        return key
+    names = source.author or source.editor or []
+    name = names[0].get("family") or names[0].get("literal") if names else None
+    extra = source.model_extra or {}
+    title = extra.get("title-short") or str(extra.get("title") or key).split(":")[0]
+    return f"{name}, {title}" if name else str(title)
+
+
 def _stylesheet(layout: str) -> str:
     # Inlined, so that the HTML output is one self-contained file.
     folder = templates_folder()
@@ -233,18 +285,24 @@ def _stylesheet(layout: str) -> str:
                      for name in ("print.css", f"{layout}/{layout}.css"))
 
 
-def picture_url(folder: Path, written: str) -> str:
-    """Checked already: a web address (with --allow-network), or a file to embed."""
-    return written if is_web_address(written) else data_url(folder / written)
+def picture_url(loaded: LoadedBrief, written: str, at: Location, what: str,
+                allow_network: bool) -> str:
+    """A web address (with --allow-network), or the file the check resolved as a data: URL."""
+    resolved = resolve_picture(loaded.folder, written, at, what, allow_network)
+    return resolved if isinstance(resolved, str) else data_url(resolved, at)
 
 
-def logo(loaded: LoadedBrief, brand: Brand | None) -> dict[str, str] | None:
+def logo(loaded: LoadedBrief, brand: Brand | None,
+         allow_network: bool = False) -> dict[str, str] | None:
     """The brief's own logo (its alt text is the organisation), else the brand's."""
     if loaded.brief.organisation.logo:
-        return {"src": picture_url(loaded.folder, loaded.brief.organisation.logo),
+        at = loaded.where.value(("organisation", "logo"))
+        return {"src": picture_url(loaded, loaded.brief.organisation.logo, at, "logo",
+                                   allow_network),
                 "alt": loaded.brief.organisation.name}
     if brand and brand.logo:
-        return {"src": data_url(brand.logo.path), "alt": brand.logo.alt}
+        return {"src": data_url(brand.logo.path, Location(display_path(brand.path))),
+                "alt": brand.logo.alt}
     return None
 
 
@@ -275,10 +333,11 @@ def footer_text(text: str) -> str:
     return text if len(text) <= FOOTER_TITLE_LIMIT else text[:FOOTER_TITLE_LIMIT] + "…"
 
 
-def data_url(path: Path) -> str:
-    """A picture checked already, embedded; read again within the budget in case it changed."""
+def data_url(path: Path, at: Location | None = None) -> str:
+    """A picture resolved by the check, embedded; read again within the budget in case it
+    changed (an error at `at`, else at the file, if it is gone or too large now)."""
     shown = display_path(path)
-    data = read_picture(path, shown, Location(shown))
+    data = read_picture(path, shown, at or Location(shown))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 

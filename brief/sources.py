@@ -21,7 +21,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from brief.diagnostics import BriefError, Location, error, location_at
 from brief.limits import LIMITS, read_limited
-from brief.load import LoadedBrief, bibtex_to_csl, display_path, load_brief
+from brief.load import (
+    LoadedBrief,
+    SourceMap,
+    bibtex_to_csl,
+    display_path,
+    load_brief,
+    read_yaml_file,
+)
 from brief.markup import KEY
 
 IMPORT_SUFFIXES = (".json", ".bib", ".bibtex", ".ris")
@@ -46,6 +53,7 @@ KEY_ORDER = (
     "id", "type", "author", "editor", "title", "title-short", "container-title",
     "collection-title", "edition", "volume", "issue", "page", "number", "genre", "publisher",
     "publisher-place", "event-place", "issued", "accessed", "DOI", "ISBN", "ISSN", "URL",
+    "file",
 )
 NAME_KEYS = ("author", "editor", "translator", "container-author", "collection-editor")
 NUMBER_KEYS = ("volume", "issue", "edition")
@@ -68,27 +76,53 @@ def read_references(path: Path) -> list[dict[str, Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as failure:
         raise BriefError([error(at, f"cannot read {shown}: {failure}")]) from None
+    where = SourceMap(shown)
     if suffix == ".json":
-        items = _csl_json(text, shown)
+        items, where = _csl_json(text, path, shown)
     elif suffix == ".ris":
         items = ris_to_csl(text, shown)
     else:
         items = bibtex_to_csl(text, shown)
-    return with_citable_ids(items)
+    return checked_sources(with_citable_ids(items), where)
 
 
-def _csl_json(text: str, shown: str) -> list[dict[str, Any]]:
+def _csl_json(text: str, path: Path, shown: str) -> tuple[list[dict[str, Any]], SourceMap]:
+    """The items of a CSL-JSON file, and where each value stands in it."""
     try:
-        items = json.loads(text)
+        json.loads(text)  # only to report a syntax error in JSON's own words
     except json.JSONDecodeError as failure:
         raise BriefError([error(Location(shown, failure.lineno, failure.colno),
                                 f"not valid JSON: {failure.msg}")]) from None
+    except (RecursionError, ValueError):
+        pass  # nested too deep, or a number too long: the reader below says where
+    # Read as a brief's own sources files are: the same limits, positions for every value.
+    items, where = read_yaml_file(path)
     if isinstance(items, dict) and isinstance(items.get("items"), list):
         items = items["items"]
+        where = SourceMap(shown, {node[1:]: at for node, at in where.values.items()
+                                  if node[:1] == ("items",)},
+                          {node[1:]: at for node, at in where.keys.items()
+                           if node[:1] == ("items",)}, where.texts)
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise BriefError([error(Location(shown), "a CSL-JSON file holds a list of items",
                                 "in Zotero: File → Export Library… → CSL JSON")])
-    return items
+    return items, where
+
+
+def checked_sources(items: list[dict[str, Any]], where: SourceMap) -> list[dict[str, Any]]:
+    """The items as a brief would read them (names and dates in the form pandoc reads), or
+    every problem at its place in the file, so that what is imported also builds."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from brief.load import validation_diagnostic
+    from brief.model import Source
+
+    try:
+        sources = TypeAdapter(list[Source]).validate_python(items)
+    except ValidationError as failure:
+        raise BriefError([validation_diagnostic(problem, items, where)
+                          for problem in failure.errors()]) from None
+    return [source.model_dump(by_alias=True, exclude_none=True) for source in sources]
 
 
 def ris_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
@@ -175,15 +209,17 @@ def _ris_date(value: Any) -> dict[str, Any] | None:
 
 
 def with_citable_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give every item an id that pandoc can cite: its own, or author + year (`song2015`).
+    """Give every item an id that pandoc can cite: its `citation-key` (Zotero 7 and Better
+    BibTeX write one), its own id, or one made from author and year (`song2015`, `hrw2018`).
 
     Zotero's CSL-JSON ids are often item URLs, which no `[@…]` can reach.
     """
+    items = [with_citation_key(item) for item in items]
     taken = {str(item["id"]) for item in items if KEY_RE.match(str(item.get("id", "")))}
     result = []
     for item in items:
         if not KEY_RE.match(str(item.get("id", ""))):
-            base = _made_id(item)
+            base = made_id(item)
             candidate, suffix = base, ord("a")
             while candidate in taken:
                 candidate, suffix = f"{base}{chr(suffix)}", suffix + 1
@@ -193,18 +229,60 @@ def with_citable_ids(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
-def _made_id(item: dict[str, Any]) -> str:
+def with_citation_key(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its `citation-key` as its id, when it has a citable one."""
+    key = item.get("citation-key")
+    if isinstance(key, str) and KEY_RE.match(key.strip()):
+        return {**{k: v for k, v in item.items() if k != "citation-key"}, "id": key.strip()}
+    return item
+
+
+# Words left out of an organisation's initials and never taken as its id.
+MINOR_WORDS = {"a", "an", "and", "at", "de", "des", "du", "for", "in", "la", "le", "les", "of",
+               "on", "the", "to", "und", "von", "y"}
+
+
+def made_id(item: dict[str, Any]) -> str:
+    """An id from the first author (or editor) and the year: `song2015`; an organisation
+    gives its acronym (`hrw2018`, `ohchr2018`) or its one significant word (`amnesty2019`).
+    Made before the items are checked: any value may be of any kind here."""
     names = item.get("author") or item.get("editor") or []
-    first = names[0] if names and isinstance(names[0], dict) else {}
-    word = first.get("family") or first.get("literal") or str(item.get("title") or "source")
-    word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-    word = re.sub(r"[^a-z0-9]", "", word.split()[0].lower() if word.split() else "") or "source"
-    year = ""
-    parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) \
-        else None
-    if parts and parts[0]:
-        year = str(parts[0][0])
-    return f"{word}{year}"
+    first = names[0] if isinstance(names, list) and names and isinstance(names[0], dict) else {}
+    family, literal = first.get("family"), first.get("literal")
+    if isinstance(family, int) and not isinstance(family, bool):
+        family = str(family)  # imported as text, as pandoc wants it
+    if isinstance(family, str) and family.strip():
+        words = _ascii(family).split()
+        word = words[0] if words else ""
+    elif isinstance(literal, str) and literal.strip():
+        word = _organisation_word(_ascii(literal))
+    else:
+        title = [w for w in re.findall(r"[A-Za-z]+", _ascii(str(item.get("title") or "")))
+                 if w.lower() not in MINOR_WORDS]
+        word = title[0] if title else ""
+    word = re.sub(r"[^a-z0-9]", "", word.lower()) or "source"
+    issued = item.get("issued")
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    year = parts[0][0] if isinstance(parts, list) and parts and isinstance(parts[0], list) \
+        and parts[0] else None
+    year = str(year) if isinstance(year, (int, str)) and not isinstance(year, bool) else ""
+    return f"{word}{year}" if re.fullmatch(r"\d{1,4}", year) else word
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _organisation_word(name: str) -> str:
+    """`Human Rights Watch` -> hrw; `UN Human Rights Council` -> unhrc; `Office of the High
+    Commissioner for Human Rights (OHCHR)` -> ohchr; `Amnesty International` -> amnesty."""
+    written = re.search(r"\(([A-Za-z]{2,})\)", name)
+    if written:
+        return written.group(1)
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in MINOR_WORDS]
+    if len(words) >= 3:
+        return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in words)
+    return words[0] if words else ""
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -282,6 +360,7 @@ def append_sources(brief_path: Path, items: list[dict[str, Any]], origin: str) -
                for item in items if item["id"] in existing]
     if clashes:
         raise BriefError(clashes)
+    items = [_copy_beside(item, loaded.folder) for item in items]
     text = loaded.where.texts[loaded.where.brief_file]
     tree = YAML(typ="rt", pure=True).load(text)
     key_line, key_column = tree.lc.key("sources")
@@ -337,6 +416,18 @@ def _only_added(before: str, after: str, addition: str) -> bool:
     return new.get("sources") == old["sources"] + added and \
         {k: v for k, v in new.items() if k != "sources"} == \
         {k: v for k, v in old.items() if k != "sources"}
+
+
+def _copy_beside(item: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A reference manager's full path to a copy in the brief's folder, made relative to it,
+    as the brief needs it; any other path is kept for `brief check` to report."""
+    written = item.get("file")
+    if not isinstance(written, str) or not Path(written).is_absolute():
+        return item
+    try:
+        return {**item, "file": Path(written).resolve().relative_to(folder.resolve()).as_posix()}
+    except ValueError:
+        return item
 
 
 # --- where sources are cited -------------------------------------------------------------------

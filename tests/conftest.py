@@ -71,7 +71,13 @@ def workdir(tmp_path, monkeypatch) -> Path:
 def example_copy(tmp_path) -> Path:
     """The example brief copied into a temporary folder, so builds write nothing in the repo."""
     target = tmp_path / "briefs"
-    shutil.copytree(EXAMPLE.parent, target, ignore=shutil.ignore_patterns("*.pdf", "*.html"))
+    def outputs(folder: str, names: list[str]) -> list[str]:
+        # Built PDFs and HTML files beside the briefs stay behind; the sources' copies come.
+        if Path(folder) != EXAMPLE.parent:
+            return []
+        return [name for name in names if name.endswith((".pdf", ".html"))]
+
+    shutil.copytree(EXAMPLE.parent, target, ignore=outputs)
     return target / EXAMPLE.name
 
 
@@ -84,3 +90,12 @@ def example_pdf(tmp_path_factory) -> Path:
     result = build(EXAMPLE, BuildOptions(output=out))
     assert result.ok, [d.format() for d in result.diagnostics]
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (tests/browser.py); one for the session."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from brief.check import check_brief
+from brief.diagnostics import BriefError
 from brief.load import load_brief
 from tests.test_load import VALID
 
@@ -101,3 +106,59 @@ def test_logo_must_be_inside_the_folder(workdir):
     assert report(workdir, text) == [
         "b.yaml:3:33: error: logo `/etc/hostname` is outside the brief's folder\n"
         "  hint: a brief may only read files in its own folder and below it"]
+
+
+@given(first=st.integers(1, 900), length=st.integers(0, 90), cited=st.integers(1, 1100),
+       to=st.integers(0, 30), label=st.sampled_from(["p. ", "pp. ", "page ", "", "para. "]),
+       dash=st.sampled_from(["-", "–", "--"]))
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_page_outside_the_source_is_found_whatever_the_numbers(
+        workdir, first, length, cited, to, label, dash):
+    last = first + length
+    locator = f"{label}{cited}" + (f"{dash}{cited + to}" if to and label != "p. " else "")
+    text = VALID.replace("A claim [@a, p. 1].", f"A claim [@a, {locator}].").replace(
+        "    issued: 2020\n", f"    issued: 2020\n    page: {first}{dash}{last}\n")
+    pages = (cited, cited + to) if to and label != "p. " else (cited,)
+    outside = [page for page in pages if not first <= page <= last]
+    expected = [] if label == "para. " or not outside else [
+        f"b.yaml:8:25: warning: page {outside[0]} is outside the pages of `a` "
+        f"({first}–{last})\n  hint: check the page number, or the `page` of `a`"]
+    assert report(workdir, text) == expected
+
+
+@given(key=st.sampled_from(["title", "summary", "sections", "recommendations", "organisation",
+                            "date"]),
+       edit=st.sampled_from(["drop", "double", "swap"]), where=st.integers(1, 3))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_misspelt_required_key_is_one_error_at_the_typo(workdir, key, edit, where):
+    typo = {"drop": key[:where] + key[where + 1:], "double": key[:where] + key[where] * 2
+            + key[where + 1:], "swap": key[:where - 1] + key[where] + key[where - 1]
+            + key[where + 1:]}[edit]
+    if typo == key:
+        return
+    text = VALID.replace(f"\n{key}:", f"\n{typo}:") if key != "title" else \
+        VALID.replace("title:", f"{typo}:", 1)
+    line = next(number for number, row in enumerate(text.splitlines(), 1)
+                if row.startswith(f"{typo}:"))
+    (workdir / "b.yaml").write_text(text, "utf-8")
+    with pytest.raises(BriefError) as failure:
+        load_brief(Path("b.yaml"))
+    assert [d.format() for d in failure.value.diagnostics] == [
+        f"b.yaml:{line}:1: error: unknown key `{typo}`\n"
+        f"  hint: did you mean `{key}`? It is required"]
+    # The rest of the brief is checked as if the key were spelt right: nothing else to say.
+    assert check_brief(failure.value.partial) == []
+
+
+def test_ids_the_layout_gives_its_own_parts_are_taken(workdir):
+    text = VALID.replace("  - heading: One\n", "  - heading: One\n    id: note-3\n").replace(
+        "      - claim: A claim [@a, p. 1].\n",
+        "      - claim: A claim [@a, p. 1].\n        id: summary\n"
+        "      - claim: Another [@a].\n        id: notes-on-law\n")
+    message = ("  hint: choose another id; summary, key-messages, recommendations, "
+               "notes, sources and ids such as note-3, section-2 or ref-song2015 are taken")
+    assert report(workdir, text) == [
+        "b.yaml:7:9: error: the id `note-3` is one the layout gives its own parts\n" + message,
+        "b.yaml:10:13: error: the id `summary` is one the layout gives its own parts\n" + message]

@@ -188,3 +188,28 @@ def test_a_french_brief_in_oscola_says_consulte_le_and_ibid(workdir):
     assert found[3].endswith(
         '(7 février 2014) &lt;<a href="https://www.ohchr.org/">https://www.ohchr.org/</a>&gt; '
         "consulté le 24 février 2018, para. 5.")
+
+
+def test_the_court_of_a_biblatex_case_is_in_its_note(workdir):
+    (workdir / "cases.bib").write_text(textwrap.dedent("""\
+        @jurisdiction{finogenov2011,
+          title = {Finogenov v. {Russia}},
+          institution = {European Court of Human Rights},
+          number = {18299/03},
+          date = {2011-12-20},
+        }
+        """), "utf-8")
+    (workdir / "b.yaml").write_text(textwrap.dedent("""\
+        title: Cases
+        date: 2024-05-01
+        organisation: {name: Org}
+        summary: A judgment [@finogenov2011, para. 3].
+        sections: [{heading: One, body: [{text: Words.}]}]
+        recommendations: [{to: Someone, actions: [Act.]}]
+        sources: [cases.bib]
+        """), "utf-8")
+    loaded = load_brief(Path("b.yaml"))
+    assert loaded.brief.sources[0].model_extra["authority"] == "European Court of Human Rights"
+    [note] = [str(c.note) for c in format_citations(loaded).rendered.values()]
+    assert note == ("Finogenov v. Russia, 18299/03 (European Court of Human Rights "
+                    "December 20, 2011), ¶ 3.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -86,7 +87,10 @@ def test_html_output_is_one_self_contained_file(example_copy, run):
     code, _ = run("build", str(example_copy), "--format", "html")
     assert code == 0
     html = example_copy.with_suffix(".html").read_text("utf-8")
-    assert "<style>" in html and "<link" not in html
+    assert "<style>" in html and "<script src" not in html
+    # Nothing to fetch: the only link names the page's published address.
+    assert re.findall(r"<link [^>]*>", html) == [
+        '<link rel="canonical" href="https://example.org/briefs/north-korea-refugees">']
     assert "Fleeing North Korea" in html
 
 
@@ -140,7 +144,9 @@ def test_warnings_pass_unless_strict(run):
     code, output = run("check", "unused-source.yaml", cwd=BAD)
     assert code == 0
     assert output == ("unused-source.yaml:17:9: warning: source `spare` is never cited\n"
-                      "  hint: cite it, or remove it from `sources`\n")
+                      "  hint: cite it, or remove it from `sources`\n"
+                      "checked unused-source.yaml: 1 section, 1 claim, 2 citations, "
+                      "2 sources; 1 warning\n")
     code, output = run("check", "--strict", "unused-source.yaml", cwd=BAD)
     assert code == 1 and output.startswith("unused-source.yaml:17:9: error:")
 
@@ -154,7 +160,9 @@ def test_usage_errors_exit_2(run, tmp_path):
 
 
 def test_check_the_example_is_clean(run):
-    assert run("check", str(EXAMPLE)) == (0, "")
+    assert run("check", str(EXAMPLE)) == (0, (
+        f"checked {EXAMPLE}: 4 sections, 20 claims, 1 quotation, 35 citations, 13 sources; "
+        "no problems\n"))
 
 
 def test_installed_command_never_shows_a_traceback(tmp_path, command):
@@ -176,10 +184,42 @@ def test_schema_describes_the_format(run):
     assert schema["properties"]["style"]["default"] == "chicago-note"
     assert "report" in schema["$defs"]["Source"]["properties"]["type"]["enum"]
     assert schema["$defs"]["Section"]["additionalProperties"] is False
+    for field in ("title", "URL", "container-title", "page", "DOI", "citation-key"):
+        assert field in schema["$defs"]["Source"]["properties"], field
+
+
+def test_schema_accepts_the_briefs_and_catches_mistakes(run, tmp_path):
+    import json
+
+    import jsonschema
+
+    from brief.load import read_yaml_file
+
+    schema = json.loads(run("schema")[1])
+    validator = jsonschema.Draft202012Validator(schema)
+    for brief in sorted(EXAMPLE.parent.glob("*.yaml")):
+        data, _ = read_yaml_file(brief)
+        assert list(validator.iter_errors(data)) == [], brief
+    source = jsonschema.Draft202012Validator({"$ref": "#/$defs/Source",
+                                              "$defs": schema["$defs"]})
+    data, _ = read_yaml_file(EXAMPLE)
+    item = {**data["sources"][0], "page": [399, 415], "type": "convention"}
+    assert sorted(error.message for error in source.iter_errors(item)) == [
+        "'convention' is not one of " + repr(schema["$defs"]["Source"]["properties"]["type"]
+                                             ["enum"]),
+        "[399, 415] is not of type 'string', 'number'"]
 
 
 def test_new_writes_a_brief_that_builds_and_never_overwrites(run, tmp_path):
-    assert run("new", "mine.yaml", cwd=tmp_path)[0] == 0
+    assert run("new", "mine.yaml", cwd=tmp_path) == (0, (
+        "wrote mine.yaml and brief.schema.json (which editors check it with); fill it in, "
+        "then run: brief build mine.yaml\n"))
+    assert (tmp_path / "mine.yaml").read_text("utf-8").startswith(
+        "# yaml-language-server: $schema=brief.schema.json\n")
+    assert json.loads((tmp_path / "brief.schema.json").read_text("utf-8")) == json.loads(
+        run("schema")[1])
+    assert run("new", "other.yaml", cwd=tmp_path) == (
+        0, "wrote other.yaml; fill it in, then run: brief build other.yaml\n")
     assert run("build", "--strict", "mine.yaml", cwd=tmp_path) == (0, "wrote mine.pdf\n")
     before = (tmp_path / "mine.yaml").read_bytes()
     code, output = run("new", "mine.yaml", cwd=tmp_path)
@@ -351,3 +391,27 @@ def test_long_urls_language_subtags_and_unprinted_fields(run, tmp_path):
         "b.yaml:4:6: error: `url` is 2120 characters, too long for the handout's QR code\n"
         "  hint: use a shorter address (at most 2000 characters)\n")
     assert "U+1F97A" not in output and "language" not in output
+
+
+def test_output_paths_follow_the_format(run, tmp_path):
+    shutil.copy(BAD.parent.parent / "mistakes" / "output-paths" / "brief.yaml", tmp_path / "b.yaml")
+    assert run("build", "b.yaml", "--format", "html", "-o", "r.pdf", cwd=tmp_path)[0] == 2
+    assert not (tmp_path / "r.pdf").exists()
+    assert run("build", "b.yaml", "-o", "r.html", cwd=tmp_path) == (0, "wrote r.html\n")
+    assert (tmp_path / "r.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert run("build", "b.yaml", "--format", "html", "-o", "new/deeper/", cwd=tmp_path) == (
+        0, "wrote new/deeper/b.html\n")
+    assert (tmp_path / "new" / "deeper" / "b.html").is_file()
+
+
+def test_plain_check_and_build_of_a_folder_answer_as_the_full_command_line(command, run,
+                                                                           tmp_path):
+    """`brief check FOLDER` and `brief build FOLDER` (no options) skip Typer: same answer."""
+    case = Path(__file__).parent / "mistakes" / "folder-with-broken-brief" / "briefs"
+    for name in ("plain", "full"):
+        shutil.copytree(case, tmp_path / name / "briefs")
+    for arguments in (("check", "briefs"), ("build", "briefs")):
+        plain = command(*arguments, cwd=tmp_path / "plain")
+        assert plain == run(*arguments, cwd=tmp_path / "full")
+        assert plain[0] == 1 and "briefs/brand.yml: ignored: a brand file, not a brief" in plain[1]
+    assert (tmp_path / "plain" / "briefs" / "good.pdf").is_file()

@@ -43,7 +43,8 @@ DEVIATIONS = {"oscola": lower_ibid}
 
 
 class Printed(HTMLParser):
-    """The text of each note (or in-text citation) and each bibliography entry, in order."""
+    """The text of each note (or in-text citation) and each bibliography entry, in order, as
+    print shows them (without what only a browser shows: note numbers, the list of notes)."""
 
     def __init__(self, citation_class: str):
         super().__init__()
@@ -53,13 +54,18 @@ class Printed(HTMLParser):
         self._open: list[tuple[str, list[str] | None, bool]] = []
         self._in_bibliography = False
         self._small_caps = 0
+        self._hidden_depth = 0  # inside an element only browsers show, from this depth
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
         if tag == "ol" and "bibliography" in classes:
             self._in_bibliography = True
         target = None
-        if tag == "span" and self.citation_class in classes:
+        if "web-only" in classes:
+            self._hidden_depth = self._hidden_depth or len(self._open) + 1
+        if self._hidden_depth:
+            pass
+        elif tag == "span" and self.citation_class in classes:
             target = self.citations
         elif tag == "li" and self._in_bibliography:
             target = self.bibliography
@@ -74,10 +80,14 @@ class Printed(HTMLParser):
             self._small_caps -= small_caps
             if opened == tag:
                 break
+        if self._hidden_depth > len(self._open):
+            self._hidden_depth = 0
         if tag == "ol":
             self._in_bibliography = False
 
     def handle_data(self, data):
+        if self._hidden_depth:
+            return
         for _, target, _ in self._open:
             if target is not None:
                 target[-1] += data.upper() if self._small_caps else data

@@ -35,9 +35,15 @@ def test_an_output_that_is_an_input_is_refused(workdir, run):
     code, output = run("build", "b.yaml", "-o", "b.yaml")
     assert code == 2 and "Invalid value for -o: b.yaml is the brief itself; the PDF would " \
         "overwrite it" in output
-    assert run("build", "--format", "html", "b.yaml", "-o", "refs.json") == (1, (
-        "b.yaml:1:1: error: the output refs.json is a file the brief reads (refs.json); "
-        "building would overwrite it\n  hint: choose another output with -o, e.g. -o b.pdf\n"))
+    # A name whose ending is not the format's is refused as it is typed, before any build.
+    code, output = run("build", "--format", "html", "b.yaml", "-o", "refs.json")
+    assert code == 2 and "`refs.json` ends in .json, but the output is HTML" in output
+    from brief.build import BuildOptions, build  # the build itself refuses it too
+    assert [d.format() for d in build(brief, BuildOptions(
+        format="html", output=workdir / "refs.json")).diagnostics] == [
+        "b.yaml:1:1: error: the output " + str(workdir / "refs.json") + " is a file the brief "
+        "reads (refs.json); building would overwrite it\n"
+        "  hint: choose another output with -o, e.g. -o b.pdf"]
     os.symlink(brief.name, workdir / "link.yaml")  # the brief under another name
     code, output = run("build", "link.yaml", "-o", "b.yaml")
     assert code == 2 and "b.yaml is the brief itself" in output

@@ -44,9 +44,9 @@ def test_typography_follows_the_language():
 
 def test_note_calls_follow_punctuation():
     html = render_inline("A claim [@a]. Another [@b], and narrative @c [p. 2].",
-                         citation_html=lambda i, c: f"<N{i}>", move_punctuation=True)
-    assert html == ('A claim<span class="cite-anchor">.<N0></span> Another'
-                    '<span class="cite-anchor">,<N1></span> and narrative <N2>.')
+                         citation_html=lambda i, c: f"<sup>{i}</sup>", move_punctuation=True)
+    assert html == ('A claim<span class="cite-anchor">.<sup>0</sup></span> Another'
+                    '<span class="cite-anchor">,<sup>1</sup></span> and narrative <sup>2</sup>.')
 
 
 def test_in_text_citations_stay_in_place():

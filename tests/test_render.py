@@ -49,7 +49,7 @@ def test_structure_of_the_brief(workdir):
     assert "size: letter;" in html
     assert '<span class="series">No. 9</span>' in html
     assert '<time datetime="2024-05-01">May 1, 2024</time>' in html
-    assert '<span class="note">' in html  # chicago-note: citations are footnotes
+    assert '<span class="note" id="note-1"' in html  # chicago-note: citations are footnotes
 
 
 def test_labels_and_dates_follow_the_language(workdir):

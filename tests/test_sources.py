@@ -66,12 +66,12 @@ def test_zotero_csl_json_becomes_csl_yaml(run):
 
 def test_ris_dates_places_and_names_are_kept(run):
     items = imported(run, "refs.ris")
-    assert [item["id"] for item in items] == ["kim2009", "committee2009", "cohen2012"]
+    assert [item["id"] for item in items] == ["kim2009", "chrnk2009", "cohen2012"]
     assert items[0]["author"][3] == {"family": "Williams", "given": "Hue"}
     assert (items[0]["volume"], items[0]["issue"], items[0]["page"]) == (37, 4, "154-169")
     assert items[0]["container-title"] == "International Journal of Law, Crime and Justice"
     assert items[1] == {
-        "id": "committee2009", "type": "report",
+        "id": "chrnk2009", "type": "report",
         "author": [{"literal": "Committee for Human Rights in North Korea"}],
         "title": "Lives for Sale: Personal Accounts of Women Fleeing North Korea to China",
         "publisher": "Committee for Human Rights in North Korea",
@@ -125,7 +125,7 @@ def test_import_into_appends_and_keeps_the_text(run, workdir):
                            "    - {family: Kim, given: Eunyoung}\n")
     assert text.endswith("    accessed: '2018-02-24'\n\n# the style comes last\nstyle: apa\n")
     loaded = load_brief(Path("b.yaml"))
-    assert loaded.brief.source_ids() == ["a", "kim2009", "committee2009", "cohen2012"]
+    assert loaded.brief.source_ids() == ["a", "kim2009", "chrnk2009", "cohen2012"]
     assert loaded.brief.style == "apa"
 
 
@@ -171,7 +171,7 @@ def test_duplicate_ids_across_files_point_at_each_file(run, workdir):
     with (workdir / "m" / "refs.bib").open("a", encoding="utf-8") as handle:
         handle.write("\n@report{inline2020,\n  title = {Again},\n  year = {2020}\n}\n")
     assert run("check", "m/brief.yaml") == (1, (
-        "m/refs.bib:9:1: error: duplicate source id `inline2020`\n"
+        "m/refs.bib:9:9: error: duplicate source id `inline2020`\n"
         "  hint: it is already used at m/brief.yaml:23:9\n"
         "m/refs.yaml:8:10: error: duplicate source id `fromjson2019`\n"
         "  hint: it is already used at m/refs.json:3:11\n"))

@@ -1,0 +1,811 @@
+"""Quotations and evidence excerpts checked against the local copies of their sources.
+
+Each source's copy (`file:`) is read once: its text per printed page, extracted with PDFium for
+PDFs, an HTML parser for web pages, as is for text files, and cached by the copy's content hash
+in the user's cache folder. Every quotation and every claim's `evidence:` excerpt from that
+source is then looked for in it under the matching rules of docs/format.md ("Evidence"): what
+typesetting changes is folded away, editorial marks are understood, and every word must match.
+The result is a list of diagnostics and one Check per quotation or excerpt, which the ledger
+lists and the appendix prints.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import difflib
+import hashlib
+import json
+import os
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+
+from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
+from brief.load import LoadedBrief, resolve_inside
+from brief.markup import ITEM_RE, NARRATIVE_RE, find_citations, plain_text
+from brief.model import Claim, NodePath, Quote
+
+# Limits for copies from strangers (docs/security.md). PDFium is fuzzed continuously, and these
+# bound what a hostile file can cost: its size, its pages, the text of a page and the time.
+MAX_COPY_BYTES = 200 * 1024 * 1024
+MAX_PAGES = 3000
+MAX_PAGE_CHARS = 200_000
+MAX_SECONDS = 60.0
+MAX_MEMORY = 2 * 1024 ** 3  # of the process that reads a PDF
+GRACE_SECONDS = 5.0  # past MAX_SECONDS, before the process that reads a PDF is stopped
+# Parts of a quotation split by an ellipsis must stand this close together in the source.
+ELLIPSIS_GAP = 2000
+# A bracketed insertion stands for at most this many words of the source.
+INSERTION_WORDS = 8
+# Words of context either side of a passage, for the ledger's TextQuoteSelector.
+CONTEXT_CHARS = 32
+EXTRACTOR_VERSION = "3"  # bump when extraction or folding changes: the cache is keyed by it
+
+PDF_SUFFIXES = (".pdf",)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+
+Status = Literal["verified", "other page", "not found", "no copy"]
+
+
+# --- reading copies ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Copy:
+    """A source's local copy as text: one folded text per page, with the page labels the file
+    itself gives (PDF page labels), or None where it gives none."""
+
+    path: Path
+    shown: str  # the path as the brief writes it
+    pages: tuple[str, ...]
+    file_labels: tuple[str | None, ...]
+    paged: bool  # False for an HTML page or a text file without form feeds
+
+
+def cache_folder() -> Path:
+    override = os.environ.get("BRIEF_CACHE_DIR")
+    base = Path(override) if override else (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "brief")
+    return base / "evidence"
+
+
+def read_copy(path: Path, shown: str, at: Location) -> Copy:
+    """The copy's text per page, from the cache when this content was read before."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_COPY_BYTES:
+            raise BriefError([error(at, f"{shown} is {size // (1024 * 1024)} MiB; a copy may be "
+                                    f"at most {MAX_COPY_BYTES // (1024 * 1024)} MiB")])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefError([error(at, f"copy not found: {shown}",
+                                "paths are relative to the brief's folder")]) from None
+    except IsADirectoryError:
+        raise BriefError([error(at, f"{shown} is a folder, not a file")]) from None
+    except OSError as failure:
+        raise BriefError([error(at, f"cannot read {shown}: {failure.strerror}")]) from None
+    digest = hashlib.sha256(data).hexdigest()
+    kind = _kind(path, data, shown, at)
+    cached = cache_folder() / f"{digest}-{kind}-{EXTRACTOR_VERSION}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        record = json.loads(cached.read_text("utf-8"))
+        return Copy(path, shown, tuple(record["pages"]), tuple(record["labels"]),
+                    record["paged"])
+    if kind == "pdf":
+        pages, labels = _in_own_process(_pdf_pages, data, shown, at)
+        paged = True
+    elif kind == "html":
+        pages, labels, paged = [_html_text(_decode(data, shown, at))], [None], False
+    else:
+        pages = _decode(data, shown, at).split("\f")
+        labels, paged = [None] * len(pages), len(pages) > 1
+    pages = [fold_for_display(page) for page in pages]
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"pages": pages, "labels": labels, "paged": paged}),
+                             "utf-8")
+        os.replace(temporary, cached)
+    return Copy(path, shown, tuple(pages), tuple(labels), paged)
+
+
+def _kind(path: Path, data: bytes, shown: str, at: Location) -> str:
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        if not data[:1024].lstrip().startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+            raise BriefError([error(at, f"{shown} is not a PDF file",
+                                    "save the source as PDF, HTML or text, and name it so")])
+        return "pdf"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    raise BriefError([error(at, f"`{shown}` is not a PDF, HTML or text file",
+                            "a copy ends in .pdf (with a text layer), .html or .txt/.md")])
+
+
+def _decode(data: bytes, shown: str, at: Location) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BriefError([error(at, f"{shown} is not readable text", "save it as UTF-8")])
+
+
+def _in_own_process(read, data: bytes, shown: str, at: Location):
+    """`read(data, shown, at)` in a forked process with a memory limit, stopped when it runs
+    past the time limit: a hostile PDF can hang or bloat a page PDFium reads, and the limit
+    between pages would not stop that. Where processes cannot be forked, read here."""
+    import pickle
+    import select
+    import signal
+
+    if not hasattr(os, "fork"):
+        return read(data, shown, at)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the reading process: answer through the pipe, then leave at once
+        code = 0
+        try:
+            os.close(reader)
+            with contextlib.suppress(ImportError, ValueError, OSError):
+                import resource
+
+                resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY, MAX_MEMORY))
+            try:
+                answer = (True, read(data, shown, at))
+            except BriefError as failure:
+                answer = (False, failure.diagnostics)
+            except MemoryError:
+                answer = (False, [error(at, f"reading {shown} needed more than "
+                                        f"{MAX_MEMORY // 1024 ** 3} GiB of memory",
+                                        "the file may be damaged or hostile; use another copy")])
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(answer, pipe)
+        except BaseException:  # noqa: BLE001 - nothing may escape into the caller's code
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(writer)
+    chunks, deadline = [], time.monotonic() + MAX_SECONDS + GRACE_SECONDS
+    with os.fdopen(reader, "rb") as pipe:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise BriefError([error(at, f"reading {shown} took more than "
+                                        f"{MAX_SECONDS:.0f} seconds",
+                                        "the file may be damaged or hostile; use another copy")])
+            chunk = os.read(pipe.fileno(), 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(pid, 0)
+    try:
+        succeeded, answer = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - the process died without an answer
+        raise BriefError([error(at, f"{shown} could not be read: the process reading it "
+                                "stopped", "the file may be damaged or hostile; use another "
+                                "copy")]) from None
+    if not succeeded:
+        raise BriefError(answer)
+    return answer
+
+
+def _pdf_pages(data: bytes, shown: str, at: Location) -> tuple[list[str], list[str | None]]:
+    import pypdfium2 as pdfium
+
+    deadline = time.monotonic() + MAX_SECONDS
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as failure:
+        reason = str(failure).split(":")[-1].strip(" .()").lower() or "damaged"
+        hint = ("give brief a copy without a password" if "password" in reason
+                else "open it in a PDF reader and save it again, or use another copy")
+        raise BriefError([error(at, f"{shown} cannot be read as a PDF ({reason})", hint)]) \
+            from None
+    try:
+        count = len(document)
+        if count > MAX_PAGES:
+            raise BriefError([error(at, f"{shown} has {count:,} pages; a copy may have at most "
+                                    f"{MAX_PAGES:,}", "keep the part of the source you cite")])
+        pages, labels = [], []
+        for index in range(count):
+            if time.monotonic() > deadline:
+                raise BriefError([error(
+                    at, f"reading {shown} took more than {MAX_SECONDS:.0f} seconds; stopped at "
+                    f"page {index + 1} of {count}",
+                    "the file may be damaged or hostile; use another copy")])
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                pages.append(textpage.get_text_range()[:MAX_PAGE_CHARS])
+                textpage.close()
+            except pdfium.PdfiumError:
+                pages.append("")
+            finally:
+                page.close()
+            labels.append(document.get_page_label(index) or None)
+    finally:
+        document.close()
+    pages = without_page_furniture(pages)
+    if not any(page.strip() for page in pages):
+        raise BriefError([error(at, f"{shown} has no text layer, so quotations cannot be "
+                                "checked against it",
+                                "it is probably a scan: add a text layer with OCR "
+                                "(e.g. `ocrmypdf`), or use the publisher's PDF")])
+    return pages, labels
+
+
+FOLIO = re.compile(r"^\s*(?:page\s+|p\.\s*|-\s*)?[0-9ivxlcdmIVXLCDM]{1,6}"
+                   r"(?:\s*(?:of|/)\s*\d+)?(?:\s*-)?\s*$", re.I)
+
+
+def without_page_furniture(pages: list[str]) -> list[str]:
+    """The pages without their folios and running heads and feet, which would otherwise stand
+    in the middle of a quotation that runs on to the next page.
+
+    A first or last line that is a page number (`10`, `Page 10 of 36`, `xii`) goes; so does
+    one that, digits aside, stands at the top (or foot) of at least half of three or more
+    pages: a running head (`A/HRC/25/63  10`) or foot.
+    """
+    split = [page.splitlines() for page in pages]
+
+    def shape(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.split()))
+
+    def common(position: int) -> set[str]:
+        counts: dict[str, int] = {}
+        for lines in split:
+            if len(lines) > 1:
+                key = shape(lines[position])
+                counts[key] = counts.get(key, 0) + 1
+        return {key for key, count in counts.items()
+                if key and len(split) >= 3 and count * 2 >= len(split)}
+
+    heads, feet = common(0), common(-1)
+    cleaned = []
+    for lines in split:
+        for _ in range(2):  # a running head and a folio may both stand there
+            if lines and (FOLIO.match(lines[0]) or shape(lines[0]) in heads):
+                lines = lines[1:]
+            if lines and (FOLIO.match(lines[-1]) or shape(lines[-1]) in feet):
+                lines = lines[:-1]
+        cleaned.append("\n".join(lines))
+    return cleaned
+
+
+class _TextOfHTML(HTMLParser):
+    """The readable text of an HTML page: no scripts, styles or head; blocks on new lines."""
+
+    SKIPPED = {"script", "style", "head", "template", "noscript", "svg", "math"}
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+              "blockquote", "section", "article", "header", "footer", "figcaption", "dd", "dt",
+              "pre", "hr", "table", "ul", "ol", "main", "aside", "nav"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def _html_text(markup: str) -> str:
+    parser = _TextOfHTML()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+# --- folding -------------------------------------------------------------------------------
+
+INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x02"), None),
+             0xFFFE: "-"}
+# PDFium gives a hyphen it takes for a line-end break as U+FFFE (or U+0002).
+LINE_END_HYPHEN = re.compile(
+    r"(?<=[^\W\d_])[-\u2010\u2011\u00ad\x02\ufffe][ \t]*\r?\n\s*(?=[^\W\d_])")
+QUOTES = "'\"\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033`\u00b4"
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# One character for one: offsets in the matching text are offsets in the display text.
+FOR_MATCHING = str.maketrans({**dict.fromkeys(QUOTES, '"'), **dict.fromkeys(DASHES, "-")})
+
+
+def fold_for_display(text: str) -> str:
+    """What typesetting changes, undone, in a form still fit to show: ligatures and widths
+    (NFKC), soft hyphens, words hyphenated at a line end, and whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = LINE_END_HYPHEN.sub("", text).translate(INVISIBLE)
+    return " ".join(text.split())
+
+
+def fold_for_matching(text: str) -> str:
+    """The display fold, with every kind of quotation mark and dash made one."""
+    return fold_for_display(text).translate(FOR_MATCHING)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A copy ready for matching: its whole text, where each page starts, and page numbers
+    as printed on the pages."""
+
+    copy: Copy
+    text: str  # display fold of all pages, joined by one space
+    matching: str  # the same, quotation marks and dashes made one: same length
+    starts: tuple[int, ...]
+    printed: tuple[str | None, ...]
+
+    def page_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+def prepare(copy: Copy, source) -> Document:
+    """Join the pages (mending a word hyphenated across a page end) and number them."""
+    text, starts = "", []
+    for page in copy.pages:
+        if text and page:
+            if (len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalpha()
+                    and page[0].isalpha() and page[0].islower()):
+                text = text[:-1]
+            else:
+                text += " "
+        starts.append(len(text))
+        text += page
+    return Document(copy, text, text.translate(FOR_MATCHING), tuple(starts),
+                    printed_pages(copy, source))
+
+
+def printed_pages(copy: Copy, source) -> tuple[str | None, ...]:
+    """The number printed on each page: the PDF's page labels; else `first-page`; else the
+    first of the source's `page` range when it spans as many pages as the file has; else the
+    file's own page numbers. An unpaged copy (a web page) has none."""
+    count = len(copy.pages)
+    if not copy.paged:
+        return (None,) * count
+    if any(copy.file_labels):
+        return tuple(label or str(index + 1) for index, label in enumerate(copy.file_labels))
+    extra = source.model_extra or {}
+    first = getattr(source, "first_page", None)
+    if first is None:
+        span = re.fullmatch(r"\s*(\d+)\s*[-\u2013\u2014]\s*(\d+)\s*", str(extra.get("page", "")))
+        if span and int(span.group(2)) - int(span.group(1)) + 1 == count:
+            first = int(span.group(1))
+    first = first if first is not None else 1
+    return tuple(str(first + index) for index in range(count))
+
+
+# --- locators ------------------------------------------------------------------------------
+
+PAGE_LABEL = re.compile(r"^(?:pp?|pages?|pgs?)\.?$", re.I)
+LEADING_LABEL = re.compile(r"^([^\W\d]+\.?|\u00a7+|\u00b6+)\s*")
+ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The pages a locator names: numbered spans (open-ended for `ff.`), roman ones apart."""
+
+    spans: tuple[tuple[int, float, bool], ...]  # (first, last, roman)
+    written: str
+
+    def __contains__(self, label: str | None) -> bool:
+        if label is None:
+            return False
+        number, roman = _page_number(label)
+        return number is not None and any(
+            first <= number <= last and is_roman == roman for first, last, is_roman in self.spans)
+
+
+def _page_number(label: str) -> tuple[int | None, bool]:
+    label = label.strip()
+    if label.isdigit():
+        return int(label), False
+    if ROMAN.match(label.lower()):
+        values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+        total, previous = 0, 0
+        for char in reversed(label.lower()):
+            value = values[char]
+            total += -value if value < previous else value
+            previous = max(previous, value)
+        return total, True
+    return None, False
+
+
+def locator_pages(locator: str | None) -> Pages | None:
+    """The pages of a locator such as `p. 401`, `pp. 10–11`, `p. 10f`, `401–3`, `xii`; None
+    when it names no page (`para. 41`, `ch. 2`, `art. 33`) or there is no locator."""
+    text = (locator or "").strip()
+    label = LEADING_LABEL.match(text)
+    if label and not ROMAN.match(label.group(1).lower()):
+        if not PAGE_LABEL.match(label.group(1)):
+            return None
+        text = text[label.end():]
+    spans = []
+    for item in re.split(r",|&|\band\b", text):
+        span = _span(item.strip().rstrip("."))
+        if span is None:
+            break  # words after the pages: `p. 401, emphasis added`
+        spans.append(span)
+    return Pages(tuple(spans), (locator or "").strip()) if spans else None
+
+
+def _span(item: str) -> tuple[int, float, bool] | None:
+    if found := re.fullmatch(r"(\w+?)\s*(ff?)", item):
+        number, roman = _page_number(found.group(1))
+        if number is None:
+            return None
+        return number, float("inf") if found.group(2) == "ff" else number + 1, roman
+    if found := re.fullmatch(r"(\w+)\s*[-\u2010\u2013\u2014]\s*(\w+)", item):
+        first_text, last_text = found.groups()
+        first, roman = _page_number(first_text)
+        if first_text.isdigit() and last_text.isdigit() and len(last_text) < len(first_text):
+            last_text = first_text[:-len(last_text)] + last_text  # 401–3 is 401–403
+        last, _ = _page_number(last_text)
+        return None if first is None or last is None else (first, last, roman)
+    number, roman = _page_number(item)
+    return None if number is None else (number, number, roman)
+
+
+def pinpoint(text: str, key: str) -> tuple[str | None, int | None]:
+    """The locator a field's first citation of `key` gives, and where it starts in the text."""
+    for cluster in find_citations(text):
+        if cluster.narrative:
+            match = NARRATIVE_RE.match(cluster.source)
+            if match and match.group("key") == key:
+                suffix = match.group("suffix")
+                return (suffix.strip() or None,
+                        cluster.start + match.start("suffix")) if suffix else (None, None)
+            continue
+        position = cluster.start + 1
+        for part in cluster.source[1:-1].split(";"):
+            match = ITEM_RE.match(part)
+            if match and match.group("key") == key:
+                suffix = match.group("suffix")
+                locator = suffix.lstrip(",").strip() if suffix.startswith(",") else None
+                start = position + match.start("suffix") + (len(suffix) - len(suffix.lstrip(", ")))
+                return locator or None, start if locator else None
+            position += len(part) + 1
+    return None, None
+
+
+# --- matching ------------------------------------------------------------------------------
+
+ELLIPSIS = re.compile(r"\[\s*(?:\.\s?\.\s?\.|\u2026)\s*\]|\u2026|\.\s?\.\s?\.")
+IGNORED_MARKS = re.compile(
+    r"\s*[\[(](?:sic|emphasis (?:added|in original|mine|omitted)|footnotes? omitted|"
+    r"citations? omitted|internal citations omitted)[\])]", re.I)
+BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def quotation_parts(quotation: str) -> list[str]:
+    """The quotation as plain text in the parts its ellipses separate, editorial marks that
+    change nothing ([sic], (emphasis added)) taken out."""
+    text = IGNORED_MARKS.sub("", plain_text(quotation))
+    text = fold_for_matching(text)
+    parts = [part.strip() for part in ELLIPSIS.split(text)]
+    parts = [part for part in parts if part.strip(" ,;:.")]
+    if parts:
+        # A quotation may close with its own full stop where the source's sentence goes on.
+        parts[-1] = re.sub(r"(?<=\w)[.,;:]$", "", parts[-1])
+    return parts
+
+
+def _part_pattern(part: str) -> str:
+    pieces, position = [], 0
+    for match in BRACKETS.finditer(part):
+        inserted = match.group(1).strip()
+        attached = (part[match.end():match.end() + 1].isalnum()
+                    or part[match.start() - 1:match.start()].isalnum())
+        if attached and inserted and " " not in inserted:
+            # [T]he, refugee[s]: a letter or two of the word changed
+            pieces += [_literal(part[position:match.start()]), rf"\w{{0,{len(inserted) + 2}}}"]
+            position = match.end()
+            continue
+        # [China], [the Government]: a few other words of the source, or none; the spaces
+        # around the brackets go with them
+        pieces += [_literal(part[position:match.start()].rstrip(" ")),
+                   rf"(?: ?\S+){{0,{INSERTION_WORDS}}}? ?"]
+        position = match.end()
+        while part[position:position + 1] == " ":
+            position += 1
+    pieces.append(_literal(part[position:]))
+    return "".join(pieces)
+
+
+def _literal(text: str) -> str:
+    out = []
+    for index, char in enumerate(text):
+        before, after = text[index - 1:index], text[index + 1:index + 2]
+        if char == "-":
+            # Dashes spaced or not, as the house style has them; between letters, a hyphen
+            # the end of a line may have taken away.
+            out.append(" ?-? ?" if before.isalpha() and after.isalpha() else " ?- ?")
+        elif char == " " and "-" in (before, after):
+            continue  # the dash's own pattern allows it
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+
+
+def find_matches(parts: list[str], document: Document, start: int = 0,
+                 end: int | None = None) -> list[Match]:
+    """Every place the quotation begins between `start` and `end` of the document's text (all
+    of it by default), all its parts in order."""
+    if not parts:
+        return []
+    patterns = [re.compile(_part_pattern(part)) for part in parts]
+    text, found = document.matching, []
+    # A quotation that starts before `end` may run on past it, not by more than this.
+    limit = len(text) if end is None else min(len(text), end + 4 * sum(map(len, parts)) + 100)
+    end = len(text) if end is None else end
+    position = start
+    while (first := patterns[0].search(text, position, limit)) and first.start() < end:
+        position = first.start() + 1
+        match_end = first.end()
+        for pattern in patterns[1:]:
+            following = pattern.search(text, match_end, match_end + ELLIPSIS_GAP)
+            if not following:
+                break
+            match_end = following.end()
+        else:
+            found.append(Match(first.start(), match_end))
+            position = match_end
+    return found
+
+
+def _pages_region(document: Document, pages: Pages) -> tuple[int, int] | None:
+    """The stretch of text from the first page the locator names to the end of the page
+    after its last, where a quotation starting on them stands; None if it names none."""
+    inside = [index for index, label in enumerate(document.printed) if label in pages]
+    if not inside:
+        return None
+    after = inside[-1] + 2
+    return (document.starts[inside[0]],
+            document.starts[after] if after < len(document.starts) else len(document.text))
+
+
+def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
+    """Where the source comes closest to the quotation: its start and end in the text."""
+    from rapidfuzz import fuzz
+
+    needle = " ".join(parts)
+    if not document.matching or not needle:
+        return 0, 0
+    alignment = fuzz.partial_ratio_alignment(needle, document.matching)
+    start, end = alignment.dest_start, alignment.dest_end
+    # Widen to whole words.
+    while start > 0 and not document.text[start - 1].isspace():
+        start -= 1
+    while end < len(document.text) and not document.text[end].isspace():
+        end += 1
+    return start, end
+
+
+def marked_differences(parts: list[str], passage: str, passage_matching: str) -> tuple[str, str]:
+    """The passage with the words that differ from the quotation «marked», and the
+    quotation's words in their place. Bracketed insertions count as the words they stand for;
+    words the passage has beyond either end of the quotation are left out."""
+    quoted = [_comparable(word) for word in " ".join(
+        BRACKETS.sub(lambda m: m.group(1) if len(m.group(1)) <= 2 else " ", part)
+        for part in parts).split()]
+    shown, compared = passage.split(), [_comparable(w) for w in passage_matching.split()]
+    opcodes = difflib.SequenceMatcher(a=compared, b=quoted, autojunk=False).get_opcodes()
+    while opcodes and opcodes[0][0] == "delete":
+        opcodes = opcodes[1:]
+    while opcodes and opcodes[-1][0] == "delete":
+        opcodes = opcodes[:-1]
+    quoted_words = " ".join(BRACKETS.sub(r"\1", part) for part in parts).split()
+    marked, instead = [], []
+    for tag, a1, a2, b1, b2 in opcodes:
+        if tag == "equal":
+            marked += shown[a1:a2]
+            continue
+        if a2 > a1:
+            marked.append("«" + " ".join(shown[a1:a2]) + "»")
+        if b2 > b1 and len(quoted_words) == len(quoted):
+            instead.append(" ".join(quoted_words[b1:b2]))
+        elif b2 > b1:
+            instead.append(" ".join(quoted[b1:b2]))
+    return " ".join(marked), "; ".join(f'"{words}"' for words in instead)
+
+
+def _comparable(word: str) -> str:
+    return word.strip(".,;:!?\"()").lower()
+
+
+# --- checking a brief ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome for one quotation or excerpt from one source."""
+
+    path: NodePath  # the quotation's `quote`, or the claim's `evidence/<source>`
+    source: str
+    excerpt: str
+    locator: str | None
+    status: Status
+    copy: str | None = None  # the copy as written in `file:`
+    page: str | None = None  # printed page where the words were found (or come closest)
+    last_page: str | None = None  # the page they end on, when they run on to another
+    page_index: int | None = None  # 1-based page of the file, for PDF fragment links
+    passage: str | None = None  # the words as the copy has them
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass
+class Evidence:
+    diagnostics: list[Diagnostic]
+    checks: list[Check]
+
+    def for_path(self, path: NodePath, source: str) -> Check | None:
+        return next((c for c in self.checks if c.path == path and c.source == source), None)
+
+
+def excerpts(loaded: LoadedBrief) -> list[tuple[NodePath, str, str, str | None,
+                                                Location, Location]]:
+    """Every quotation and evidence excerpt: (path, source, words, locator, where the words
+    stand, where the locator stands)."""
+    where, found = loaded.where, []
+    for s, section in enumerate(loaded.brief.sections):
+        for b, block in enumerate(section.body):
+            here = ("sections", s, "body", b)
+            if isinstance(block, Quote):
+                at = where.value(here + ("quote",))
+                found.append((here + ("quote",), block.source, block.quote, block.locator, at,
+                              where.value(here + ("locator",)) if block.locator else at))
+            elif isinstance(block, Claim) and block.evidence:
+                for key, words in block.evidence.items():
+                    path = here + ("evidence", key)
+                    locator, offset = pinpoint(block.claim, key)
+                    at = where.value(path)
+                    found.append((path, key, words, locator, at,
+                                  where.within(here + ("claim",), block.claim, offset)
+                                  if offset is not None else at))
+    return found
+
+
+def check_evidence(loaded: LoadedBrief, require: bool = False) -> Evidence:
+    """Look for each quotation and excerpt in its source's copy; read each copy once."""
+    sources = {source.id: (index, source) for index, source in enumerate(loaded.brief.sources)}
+    diagnostics: list[Diagnostic] = []
+    documents: dict[str, Document | None] = {}
+    checks = []
+    for index, source in ((i, s) for i, s in sources.values() if s.file):
+        at = loaded.where.value(("sources", index, "file"))
+        try:
+            path = resolve_inside(loaded.folder, source.file, at, "copy")
+            documents[source.id] = prepare(read_copy(path, source.file, at), source)
+        except BriefError as failure:
+            diagnostics += failure.diagnostics
+            documents[source.id] = None
+    for path, key, words, locator, at, locator_at in excerpts(loaded):
+        what = "quotation" if path[-1] == "quote" else "evidence"
+        if key not in sources:
+            if what == "evidence":
+                diagnostics.append(error(loaded.where.key(path), f"unknown source `{key}`",
+                                         "name a source the claim cites"))
+            continue  # an unknown quotation source is reported by check
+        if what == "evidence" and not _cites(loaded, path, key):
+            diagnostics.append(error(loaded.where.key(path),
+                                     f"evidence from `{key}`, which the claim does not cite",
+                                     f"cite it in the claim, e.g. [@{key}, p. 1]"))
+        document = documents.get(key, False)
+        if document is False:
+            checks.append(Check(path, key, words, locator, "no copy"))
+            if require:
+                diagnostics.append(error(
+                    at, f"{what} from `{key}` cannot be checked: the source has no local copy",
+                    f"add `file: sources/…` to source `{key}`, with a copy of it in the "
+                    "brief's folder"))
+            continue
+        if document is None:
+            continue  # the copy could not be read: reported at its `file`
+        check, problems = _check_one(path, key, words, locator, document, at, locator_at, what)
+        checks.append(check)
+        diagnostics += problems
+    return Evidence(diagnostics, checks)
+
+
+def _cites(loaded: LoadedBrief, path: NodePath, key: str) -> bool:
+    claim = loaded.brief.sections[path[1]].body[path[3]].claim
+    return any(item.key == key for cluster in find_citations(claim) for item in cluster.items)
+
+
+def _check_one(path, key, words, locator, document: Document, at: Location,
+               locator_at: Location, what: str) -> tuple[Check, list[Diagnostic]]:
+    shown = document.copy.shown
+    parts = quotation_parts(words)
+    pages = locator_pages(locator)
+    # Where the locator says first: most quotations are there, and the pages are short.
+    region = _pages_region(document, pages) if pages and document.copy.paged else None
+    matches = find_matches(parts, document, *region) if region else []
+    if not matches:
+        matches = find_matches(parts, document)
+    base = dict(path=path, source=key, excerpt=words, locator=locator, copy=shown)
+    if not matches:
+        start, end = closest_passage(parts, document)
+        passage = document.text[start:end]
+        page = document.printed[document.page_at(start)] if passage else None
+        marked, instead = marked_differences(parts, passage, document.matching[start:end])
+        where_text = f"p. {page} of {shown}" if page else shown
+        hint = (f'closest passage, {where_text}: "{marked}"'
+                + (f" (the {what} has {instead})" if instead else "")) if passage else None
+        return (Check(**base, status="not found", page=page, passage=passage or None),
+                [error(at, f"{what} not found in {shown}", hint)])
+
+    def on_pages(match: Match) -> tuple[int, int]:
+        return document.page_at(match.start), document.page_at(max(match.start, match.end - 1))
+
+    chosen = matches[0]
+    if pages is not None and document.copy.paged:
+        inside = [m for m in matches if document.printed[on_pages(m)[0]] in pages]
+        chosen = inside[0] if inside else matches[0]
+    first, last = on_pages(chosen)
+    page_label = document.printed[first]
+    check = Check(**base, status="verified", page=page_label, page_index=first + 1,
+                  last_page=document.printed[last] if last != first else None,
+                  passage=document.text[chosen.start:chosen.end],
+                  prefix=document.text[max(0, chosen.start - CONTEXT_CHARS):chosen.start],
+                  suffix=document.text[chosen.end:chosen.end + CONTEXT_CHARS])
+    if not document.copy.paged or page_label is None:
+        return check, []
+    span = _page_span(document, first, last)
+    if pages is None:
+        if locator:
+            return check, [warning(locator_at, f"{what} found on {span} of {shown}; the "
+                                   f"locator `{locator}` names no page, so it is not checked",
+                                   None)]
+        return check, []
+    if page_label not in pages:
+        return (Check(**{**check.__dict__, "status": "other page"}),
+                [error(locator_at, f"{what} is not on {locator}: found on {span} of {shown}",
+                       f"correct the locator to {span}, or check that the copy is the edition "
+                       "you cite")])
+    if last != first and document.printed[last] not in pages:
+        return check, [warning(locator_at, f"{what} runs on to p. {document.printed[last]} of "
+                               f"{shown}; the locator says {locator}", f"write {span}")]
+    return check, []
+
+
+def _page_span(document: Document, first: int, last: int) -> str:
+    if first == last:
+        return f"p. {document.printed[first]}"
+    return f"pp. {document.printed[first]}\u2013{document.printed[last]}"
+
+
+def copy_files(loaded: LoadedBrief) -> list[Path]:
+    """The copies a brief names, for the up-to-date check of its outputs."""
+    return [loaded.folder / source.file for source in loaded.brief.sources if source.file]
+

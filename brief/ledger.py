@@ -1,0 +1,211 @@
+"""The evidence ledger: every passage of a brief that cites, each source and pinpoint it cites,
+and what the check against the source's copy found; as a table, CSV, or a W3C Web Annotation
+collection (JSON) that annotation tools can read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from brief.diagnostics import Location
+from brief.evidence import Check, Evidence, pinpoint
+from brief.load import LoadedBrief
+from brief.markup import find_citations, plain_text
+from brief.model import NodePath, Quote
+
+KINDS = {"summary": "summary sentence", "key_messages": "key message", "claim": "claim",
+         "quote": "quotation", "text": "text", "list": "list item",
+         "recommendations": "recommendation", "about": "about"}
+STATUS_WORDS = {"other page": "on another page", "not found": "not found",
+                "no copy": "no copy", "no excerpt": "no excerpt"}
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One source cited by one passage of the brief, with its evidence."""
+
+    kind: str
+    location: Location
+    text: str  # the passage, as plain text without its citations
+    source: str
+    pinpoint: str | None
+    status: str  # verified, other page, not found, no copy, no excerpt
+    check: Check | None
+
+    @property
+    def evidence(self) -> str:
+        """The status in words: `verified p. 401`, `verified pp. 10–11`, `on another page
+    (p. 12)`, `no excerpt`."""
+        check = self.check
+        pages = None
+        if check and check.page:
+            pages = (f"pp. {check.page}\u2013{check.last_page}" if check.last_page
+                     else f"p. {check.page}")
+        if self.status == "verified":
+            return f"verified {pages}" if pages else "verified"
+        if self.status == "other page" and pages:
+            return f"on another page ({pages})"
+        return STATUS_WORDS[self.status]
+
+
+def ledger_rows(loaded: LoadedBrief, evidence: Evidence) -> list[Row]:
+    """A row for each source each citing passage cites, in reading order."""
+    brief, where, rows = loaded.brief, loaded.where, []
+    for path, text in brief.markdown_fields():
+        if path[-1] == "source":
+            continue  # a quotation's own note: its row is the quotation's
+        block = _block(loaded, path)
+        if isinstance(block, Quote):
+            check = evidence.for_path(path, block.source)
+            rows.append(Row("quotation", where.value(path), plain_text(block.quote),
+                            block.source, block.locator, check.status if check else "no copy",
+                            check))
+            continue
+        kind = KINDS[path[4]] if path[0] == "sections" else KINDS.get(
+            str(path[0])) or KINDS.get(str(path[-1]), "text")
+        for sentence, offset in _sentences(text) if path == ("summary",) else [(text, 0)]:
+            keys = list(dict.fromkeys(item.key for cluster in find_citations(sentence)
+                                      for item in cluster.items))
+            for key in keys:
+                locator, _ = pinpoint(sentence, key)
+                check = evidence.for_path(path[:-1] + ("evidence", key), key) \
+                    if path[-1] == "claim" else None
+                status = check.status if check else (
+                    "no copy" if path[-1] == "claim" and _has_excerpt(block, key)
+                    else "no excerpt")
+                rows.append(Row(kind, where.within(path, text, offset), plain_text(sentence),
+                                key, locator, status, check))
+    return rows
+
+
+def _block(loaded: LoadedBrief, path: NodePath):
+    if path[0] == "sections" and len(path) >= 4:
+        return loaded.brief.sections[path[1]].body[path[3]]
+    return None
+
+
+def _has_excerpt(block, key: str) -> bool:
+    return bool(getattr(block, "evidence", None)) and key in block.evidence
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    """The sentences of a text with where each starts; full stops inside citations
+    (`p. 401`) end none."""
+    masked = list(text)
+    for cluster in find_citations(text):
+        masked[cluster.start:cluster.end] = "x" * (cluster.end - cluster.start)
+    found, start = [], 0
+    for match in SENTENCE_END.finditer("".join(masked)):
+        found.append((text[start:match.start()].strip(), start))
+        start = match.end()
+    found.append((text[start:].strip(), start))
+    return [(sentence, offset) for sentence, offset in found if sentence]
+
+
+def summary(rows: list[Row]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    order = ("verified", "other page", "not found", "no copy", "no excerpt")
+    return ", ".join(f"{counts[status]} {status}" for status in order if counts.get(status))
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
+    def cell(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"# Evidence ledger: {loaded.brief.title}", "",
+             f"{loaded.where.brief_file}: {len(rows)} citations; {summary(rows) or 'none'}.", "",
+             "| Line | Kind | Text | Source | Pinpoint | Evidence | Passage in the source |",
+             "|---:|---|---|---|---|---|---|"]
+    for row in rows:
+        passage = row.check.passage if row.check and row.check.passage else ""
+        lines.append("| " + " | ".join(cell(value) for value in (
+            str(row.location.line), row.kind, row.text, row.source, row.pinpoint or "",
+            row.evidence, f"\u201c{passage}\u201d" if passage else "")) + " |")
+    return "\n".join(lines) + "\n"
+
+
+CSV_COLUMNS = ("file", "line", "column", "kind", "text", "source", "pinpoint", "status", "page",
+               "copy", "excerpt", "passage")
+
+
+def ledger_csv(loaded: LoadedBrief, rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        check = row.check
+        writer.writerow([row.location.path, row.location.line, row.location.column, row.kind,
+                         row.text, row.source, row.pinpoint or "", row.status,
+                         (check.page or "") if check else "", (check.copy or "") if check else "",
+                         check.excerpt if check else "", (check.passage or "") if check else ""])
+    return out.getvalue()
+
+
+def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
+    """A W3C Web Annotation collection (https://www.w3.org/TR/annotation-model/): each row an
+    annotation of its source, located by a TextQuoteSelector and a page FragmentSelector where
+    the words were found."""
+    brief = loaded.brief
+    collection_id = (brief.url.rstrip("/") + "/evidence-ledger.json" if brief.url
+                     else f"urn:brief:{loaded.path.stem}:evidence-ledger")
+    sources = {source.id: source for source in brief.sources}
+    annotations = []
+    for number, row in enumerate(rows, 1):
+        check = row.check
+        target: dict = {"source": _source_iri(sources.get(row.source), row.source)}
+        if check and check.passage and check.status in ("verified", "other page"):
+            selectors = [{"type": "TextQuoteSelector", "exact": check.passage,
+                          "prefix": check.prefix, "suffix": check.suffix}]
+            if check.page_index is not None and check.page is not None:
+                selectors.append({"type": "FragmentSelector",
+                                  "conformsTo": "http://tools.ietf.org/rfc/rfc3778",
+                                  "value": f"page={check.page_index}"})
+            target["selector"] = selectors
+        annotation = {
+            "id": f"{collection_id}#{number}",
+            "type": "Annotation",
+            "motivation": "assessing",
+            "body": [
+                {"type": "TextualBody", "purpose": "describing", "format": "text/plain",
+                 "value": row.text},
+                {"type": "TextualBody", "purpose": "assessing", "format": "text/plain",
+                 "value": row.evidence},
+            ],
+            "target": target,
+            "brief": {"kind": row.kind, "file": row.location.path, "line": row.location.line,
+                      "column": row.location.column, "source": row.source,
+                      "pinpoint": row.pinpoint, "status": row.status,
+                      "page": check.page if check else None,
+                      "copy": check.copy if check else None},
+        }
+        annotations.append(annotation)
+    collection = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Evidence ledger: {brief.title}",
+        "total": len(annotations),
+        "first": {"id": f"{collection_id}#page1", "type": "AnnotationPage", "startIndex": 0,
+                  "items": annotations},
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+
+
+def _source_iri(source, key: str) -> str:
+    extra = (source.model_extra or {}) if source is not None else {}
+    if isinstance(extra.get("URL"), str) and extra["URL"].startswith(("http://", "https://")):
+        return extra["URL"]
+    if isinstance(extra.get("DOI"), str):
+        return "https://doi.org/" + extra["DOI"]
+    return f"urn:brief:source:{key}"
+
+
+FORMATS = {"md": ledger_markdown, "csv": ledger_csv, "json": ledger_json}
