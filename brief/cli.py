@@ -91,39 +91,26 @@ def main_options(
     """Turn a YAML brief of claims, quotations and sources into a printable PDF."""
 
 
-@app.command()
-def build(
-    briefs: Annotated[list[Path], typer.Argument(
-        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
-        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option(
-        "-o", "--output", help="Output file (one brief) or folder (several). Default: beside "
-        "each brief, with .pdf or .html.", show_default=False)] = None,
-    format: Annotated[Format, typer.Option(
-        "--format", help="pdf, or html: one self-contained HTML file.")] = Format.pdf,
-    layout: Annotated[Optional[Layout], typer.Option(
-        "--layout", help="brief (the full brief) or handout (one page). Overrides the "
-        "brief's `layout`.", show_default=False)] = None,
-    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
-    style: Style = None,
-    brand: Brand = None,
-    pdf_variant: Annotated[Optional[str], typer.Option(
-        "--pdf-variant", callback=_pdf_variant, help="Write an archival PDF/A variant (e.g. "
-        "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)] = None,
-    for_print: Annotated[bool, typer.Option(
-        "--print", help="For a print shop: 3 mm bleed and crop marks.")] = False,
-    strict: Strict = False,
-    jobs: Annotated[int, typer.Option(
-        "-j", "--jobs", min=1, help="Lay out this many briefs at once, in parallel processes "
-        "(at most one per processor).")
-    ] = 1,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Rebuild even when an output is up to date.")] = False,
-    allow_network: AllowNetwork = False,
-) -> None:
-    """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
+Output = Annotated[Optional[Path], typer.Option(
+    "-o", "--output", help="Output file (one brief) or folder (several). Default: beside "
+    "each brief, with .pdf or .html.", show_default=False)]
+FormatOption = Annotated[Format, typer.Option(
+    "--format", help="pdf, or html: one self-contained HTML file.")]
+LayoutOption = Annotated[Optional[Layout], typer.Option(
+    "--layout", help="brief (the full brief) or handout (one page). Overrides the "
+    "brief's `layout`.", show_default=False)]
+PaperOption = Annotated[Paper, typer.Option("--paper", help="Paper size.")]
+PdfVariant = Annotated[Optional[str], typer.Option(
+    "--pdf-variant", callback=_pdf_variant, help="Write an archival PDF/A variant (e.g. "
+    "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)]
+ForPrint = Annotated[bool, typer.Option(
+    "--print", help="For a print shop: 3 mm bleed and crop marks.")]
+
+
+def _briefs_and_options(briefs: list[Path], output: Path | None, format: Format, **fields):
+    """The briefs named (folders searched) and the BuildOptions of each; usage errors for a
+    folder with none and for several briefs written to one output."""
     from brief.build import BuildOptions, clashing_outputs, find_briefs
-    from brief.console import build_all
 
     paths = find_briefs(briefs)
     if not paths:
@@ -136,16 +123,71 @@ def build(
         target = output
         if output is not None and output.is_dir():
             target = output / path.with_suffix(f".{format.value}").name
-        return BuildOptions(format=format.value, layout=layout.value if layout else None,
-                            paper=paper.value, style=style, strict=strict, output=target,
-                            force=force, allow_network=allow_network, brand=brand,
-                            pdf_variant=pdf_variant, for_print=for_print)
+        return BuildOptions(format=format.value, output=target, **fields)
 
     if clashes := clashing_outputs(paths, options_for):
         raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
                                  "give them different names or build them separately",
                                  param_hint="-o")
+    return paths, options_for
+
+
+@app.command()
+def build(
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
+    output: Output = None,
+    format: FormatOption = Format.pdf,
+    layout: LayoutOption = None,
+    paper: PaperOption = Paper.a4,
+    style: Style = None,
+    brand: Brand = None,
+    pdf_variant: PdfVariant = None,
+    for_print: ForPrint = False,
+    strict: Strict = False,
+    jobs: Annotated[int, typer.Option(
+        "-j", "--jobs", min=1, help="Lay out this many briefs at once, in parallel processes "
+        "(at most one per processor).")
+    ] = 1,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even when an output is up to date.")] = False,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
+    from brief.console import build_all
+
+    paths, options_for = _briefs_and_options(
+        briefs, output, format, layout=layout.value if layout else None, paper=paper.value,
+        style=style, strict=strict, force=force, allow_network=allow_network, brand=brand,
+        pdf_variant=pdf_variant, for_print=for_print)
     raise typer.Exit(build_all(paths, options_for, jobs))
+
+
+@app.command()
+def watch(
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
+    output: Output = None,
+    format: FormatOption = Format.pdf,
+    layout: LayoutOption = None,
+    paper: PaperOption = Paper.a4,
+    style: Style = None,
+    brand: Brand = None,
+    pdf_variant: PdfVariant = None,
+    for_print: ForPrint = False,
+    strict: Strict = False,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Build briefs, then rebuild each whenever it or a file it reads is saved. Ctrl-C stops."""
+    from brief.console import watch_all
+
+    paths, options_for = _briefs_and_options(
+        briefs, output, format, layout=layout.value if layout else None, paper=paper.value,
+        style=style, strict=strict, allow_network=allow_network, brand=brand,
+        pdf_variant=pdf_variant, for_print=for_print)
+    raise typer.Exit(watch_all(paths, options_for))
 
 
 @app.command()

@@ -10,7 +10,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
@@ -102,10 +102,32 @@ class LayoutJob(TypedDict):
     max_pages: int | None
 
 
+class SourceBox(NamedTuple):
+    """Where a block written at `line` of the brief was laid out: its border box on page
+    `page` (from 0), in CSS pixels from the page's top left corner."""
+
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    line: int
+
+
+class LaidOut(NamedTuple):
+    """render_pdf's answer."""
+
+    pdf: bytes
+    warnings: list[Diagnostic]
+    page_sizes: list[tuple[float, float]]  # width and height of each page, in CSS pixels
+    source_boxes: list[SourceBox]
+
+
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
-               max_pages: int | None = None) -> tuple[bytes, list[Diagnostic]]:
-    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
+               max_pages: int | None = None) -> LaidOut:
+    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics,
+    and where each block of the brief (a `data-line` element) was laid out.
 
     The PDF is tagged (structure tree, language, title shown in the window) and declared
     PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
@@ -131,6 +153,7 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                             url_fetcher=restricted_fetcher(allowed_folders, refused,
                                                            allow_network)).render(**options)
             misplaced = misplaced_notes(document)
+            boxes = source_boxes(document)
             if max_pages is not None and len(document.pages) > max_pages:
                 overflow = overflow_mm(document, max_pages)
             else:
@@ -150,7 +173,33 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     diagnostics += [warning(at, f"note {number} is called on page {called} but printed on page "
                             f"{printed}", "shorten the notes or the text around them")
                     for number, called, printed in misplaced]
-    return pdf, diagnostics
+    sizes = [(page.width, page.height) for page in document.pages]
+    return LaidOut(pdf, diagnostics, sizes, boxes)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _descendants(child)
+
+
+def source_boxes(document) -> list[SourceBox]:
+    """The laid-out boxes of the elements that carry the brief line they come from.
+
+    A block split over two pages has a box on each; the boxes WeasyPrint makes inside a block
+    (lines, inline text) belong to the same element and are left out.
+    """
+    found = []
+    for number, page in enumerate(document.pages):
+        seen = set()
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            line = element.get("data-line") if element is not None else None
+            if line and line.isdecimal() and element not in seen:
+                seen.add(element)
+                found.append(SourceBox(number, box.border_box_x(), box.border_box_y(),
+                                       box.border_width(), box.border_height(), int(line)))
+    return found
 
 
 def _refused(urls: list[str], at: Location) -> BriefError:
@@ -172,17 +221,12 @@ def misplaced_notes(document) -> list[tuple[int, int, int]]:
     WeasyPrint may move a note to a later page to fit one more line of text; readers of a
     brief must find each note under the line that calls it, so this is checked, not assumed.
     """
-    def descendants(box):
-        yield box
-        for child in getattr(box, "children", None) or ():
-            yield from descendants(child)
-
     called: list[tuple[object, int]] = []
     printed: dict[object, int] = {}
     for number, page in enumerate(document.pages, 1):
         body, *rest = page._page_box.children
         footnotes = rest[0].children if rest else ()  # a layout without notes has no area
-        called += [(box.footnote.element, number) for box in descendants(body)
+        called += [(box.footnote.element, number) for box in _descendants(body)
                    if getattr(box, "footnote", None) is not None]
         printed.update((box.element, number) for box in footnotes
                        if getattr(box, "element", None) is not None)

@@ -188,3 +188,32 @@ def test_a_french_brief_in_oscola_says_consulte_le_and_ibid(workdir):
     assert found[3].endswith(
         '(7 février 2014) &lt;<a href="https://www.ohchr.org/">https://www.ohchr.org/</a>&gt; '
         "consulté le 24 février 2018, para. 5.")
+
+
+def test_pandoc_runs_again_only_when_what_it_cites_changed(workdir, monkeypatch):
+    """A rebuild after editing words (brief watch) reuses the citations; a new locator, source
+    or style does not."""
+    from brief import cite
+
+    runs = []
+    real = cite.run_pandoc
+    monkeypatch.setattr(cite, "run_pandoc", lambda *args: runs.append(1) or real(*args))
+    monkeypatch.setattr(cite, "_answers", {})
+    brief = workdir / "b.yaml"
+
+    def cite_with(text: str) -> list[str]:
+        brief.write_text(text, "utf-8")
+        citations = format_citations(load_brief(Path("b.yaml")))
+        return [c.note or c.text for c in citations.rendered.values()]
+
+    original = BRIEF.format(style="chicago-note")
+    first = cite_with(original)
+    assert cite_with(original.replace("Second", "The second")) == first
+    assert len(runs) == 1
+    assert cite_with(original.replace("p. 403].\n      - claim: Third",
+                                      "p. 404].\n      - claim: Third"))[1].endswith(" 404.")
+    assert cite_with(original.replace("issued: 2015", "issued: 2016"))[0] != first[0]
+    assert cite_with(original.replace("style: chicago-note", "style: apa"))[0] != first[0]
+    assert len(runs) == 4
+    assert cite_with(original) == first
+    assert len(runs) == 4  # the first answer is still kept
