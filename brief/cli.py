@@ -191,6 +191,34 @@ def watch(
 
 
 @app.command()
+def preview(
+    brief: Annotated[Path, typer.Argument(
+        help="The brief to preview.", exists=True, dir_okay=False, readable=True,
+        metavar="BRIEF.yaml", show_default=False)],
+    port: Annotated[int, typer.Option(
+        "--port", min=0, max=65535, help="Port on 127.0.0.1. Default: a free one.",
+        show_default=False)] = 0,
+    no_open: Annotated[bool, typer.Option(
+        "--no-open", help="Do not open the preview in the default browser.")] = False,
+    output: Output = None,
+    layout: LayoutOption = None,
+    paper: PaperOption = Paper.a4,
+    style: Style = None,
+    brand: Brand = None,
+    strict: Strict = False,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Show the brief's pages in the browser, updated on every save. Ctrl-C stops."""
+    from brief.console import report_rebuild
+    from brief.preview import serve
+
+    paths, options_for = _briefs_and_options(
+        [brief], output, Format.pdf, layout=layout.value if layout else None,
+        paper=paper.value, style=style, strict=strict, allow_network=allow_network, brand=brand)
+    raise typer.Exit(serve(paths[0], options_for(paths[0]), port, not no_open, report_rebuild))
+
+
+@app.command()
 def check(briefs: Briefs, style: Style = None, brand: Brand = None, strict: Strict = False,
           allow_network: AllowNetwork = False) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from brief.build import BuildOptions, BuildResult, build, default_output
+from brief.build import (BuildOptions, BuildResult, _unforeseen_failure, build,
+                         default_output)
 
 
 @dataclass
@@ -40,8 +41,10 @@ class Watched:
         known = {path: _stamp(path) for path in {*self.inputs, self.path.resolve()}}
         start = time.perf_counter()
         # Always built, even when up to date: the loop reports every save, and the build
-        # tells it which files to watch.
-        result = build(self.path, replace(self.options, force=True))
+        # tells it which files to watch. A build that fails unforeseen is reported like any
+        # failed build, and the loop goes on.
+        options = replace(self.options, force=True)
+        result = _unforeseen_failure(self.path, lambda: build(self.path, options))
         seconds = time.perf_counter() - start
         read = {Path(path).resolve() for path in result.inputs} | {self.path.resolve()}
         # A failed build may not have got far enough to name every file: keep watching the

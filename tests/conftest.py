@@ -1,5 +1,5 @@
-"""Shared fixtures: the example brief, the CLI run in-process or as a background process
-and golden-file handling."""
+"""Shared fixtures: the example brief, the CLI run in-process or as a background process,
+golden-file handling, and (from tests.browser) a real browser."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from brief.cli import app
+from tests.browser import browser, browser_page  # noqa: F401 - fixtures shared by browser tests
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "briefs" / "north-korea-refugees.yaml"
