@@ -238,3 +238,32 @@ def test_preview_of_a_folder_is_a_usage_error(command, tmp_path):
     assert output.splitlines()[-1] == ("Error: Invalid value for 'BRIEF.yaml': file '.' is a "
                                        "directory.")
 
+
+
+def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
+    address, _ = preview
+    page = browser_page
+    page.goto(address)
+    page.wait_for_function("() => document.querySelector('figure.page img')?.complete",
+                           timeout=WAIT * 1000)
+
+    def widths() -> tuple[float, str]:
+        shown = page.evaluate("() => document.querySelector('figure.page img').clientWidth")
+        return round(shown), page.locator("#zoom-level").inner_text()
+
+    viewer = page.evaluate("() => document.getElementById('viewer').clientWidth")
+    assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
+    assert page.locator("#fit-width").get_attribute("aria-pressed") == "true"
+    page.click("#actual-size")
+    assert widths() == (794, "100 %")  # A4 at 96 CSS pixels to the inch
+    assert page.locator("#fit-width").get_attribute("aria-pressed") == "false"
+    page.click("#zoom-in")
+    assert widths() == (873, "110 %")
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert widths() == (714, "90 %")
+    page.click("#fit-width")
+    assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
+    page.set_viewport_size({"width": 1000, "height": 900})  # fit follows the window
+    viewer = page.evaluate("() => document.getElementById('viewer').clientWidth")
+    assert widths()[0] == viewer - 48
