@@ -93,10 +93,15 @@ def test_preview_shows_the_pages_and_follows_edits_errors_and_fixes(
     assert len(images) == 6 and images[5] not in images[:5]
     assert page.evaluate("() => document.getElementById('viewer').scrollTop") == 1500
 
-    save(example_copy, text.replace('title: "Fleeing North', 'title: "Leaving North'))
-    wait_for_title(page, "Leaving North Korea: No Safe Passage Through China")
-    assert page.locator("#title").inner_text() == ("Leaving North Korea: No Safe Passage "
-                                                   "Through China")
+    # The new title carries markup, which the page shows as typed and never runs.
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+    save(example_copy, text.replace('title: "Fleeing North Korea:',
+                                    'title: "Leaving North Korea <img src=x onerror=alert(1)>:'))
+    leaving = "Leaving North Korea <img src=x onerror=alert(1)>: No Safe Passage Through China"
+    wait_for_title(page, leaving)
+    assert page.locator("#title").inner_text() == leaving
+    assert page.locator("header img").count() == 0 and dialogs == []
 
     broken = text.replace("sections:\n", "sections:\n  - heading: [unclosed\n", 1)
     save(example_copy, broken)
@@ -110,7 +115,7 @@ def test_preview_shows_the_pages_and_follows_edits_errors_and_fixes(
     link = problems.locator("li a").get_attribute("href")
     assert link == f"vscode://file{example_copy.resolve().as_posix()}:{line}:12"
     assert page.locator("figure.page img").count() == 5  # the last good pages stay in view
-    assert page.title() == "Leaving North Korea: No Safe Passage Through China"
+    assert page.title() == leaving
     assert page.locator("#status").inner_text().startswith("failed ")
 
     save(example_copy, text)

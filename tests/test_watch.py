@@ -77,3 +77,24 @@ def test_watch_of_a_missing_brief_is_a_usage_error(command, tmp_path):
     assert code == 2
     assert output.splitlines()[-1] == ("Error: Invalid value for 'BRIEF.yaml|FOLDER...': path "
                                        "'missing.yaml' does not exist.")
+
+
+def test_a_brief_broken_from_the_start_is_built_once_fixed(tmp_path, running):
+    folder = tmp_path / "multi"
+    shutil.copytree(DATA / "multi-sources", folder)
+    brief = folder / "brief.yaml"
+    text = brief.read_text("utf-8")
+    brief.write_text(text.replace("summary:", "summary: [", 1), "utf-8")
+    watch = running("watch", "brief.yaml", cwd=folder)
+    printed = watch.expect(r".* failed brief\.yaml: 1 error, 0 warnings; nothing written")
+    assert printed[1].startswith("brief.yaml:")
+    assert not (folder / "brief.pdf").exists()
+
+    save(brief, text)
+    wrote = WROTE.format(name="brief.pdf", pages=r"\d+", warnings=r"\d+")
+    watch.expect(wrote)
+    refs = folder / "refs.yaml"  # read only now that the brief loads: watched from now on
+    save(refs, refs.read_text("utf-8").replace("Report on Indentation", "Report on Tabs"))
+    watch.expect(wrote)
+    assert "Report on Tabs" in pdf_text(folder / "brief.pdf")
+    assert watch.interrupt() == (0, ["stopped watching"])
