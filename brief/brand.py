@@ -164,7 +164,67 @@ def _colours(color: dict[str, Any], where: SourceMap,
                                   "colour in `color.palette`"))
         else:
             theme[key] = rgb
-    return _properties(theme)
+    properties = _properties(theme)
+    problems.extend(_low_contrast(properties, set(theme), where))
+    return properties
+
+
+# The layout's own colours (templates/print.css), for what a brand leaves unset.
+DEFAULT_COLOURS = {"primary": "#1b365d", "accent": "#b5452b", "tint": "#eef2f7",
+                   "warm-tint": "#f8efe9", "ink": "#1d1d1f", "muted": "#5b6370",
+                   "paper": "#ffffff", "white": "#ffffff"}
+# Which brand.yml colour each property of the layout comes from.
+THEME_KEY = {"primary": "primary", "tint": "primary", "accent": "secondary",
+             "warm-tint": "secondary", "ink": "foreground", "muted": "foreground",
+             "paper": "background"}
+NORMAL_TEXT, LARGE_TEXT = 4.5, 3.0  # WCAG 2 AA; large is 18 pt, or 14 pt bold
+# Text set in a colour on a background, in the brief and handout layouts: (text, background,
+# what it sets, the contrast it needs).
+TEXT_ON_BACKGROUND = (
+    ("ink", "paper", "the text", NORMAL_TEXT),
+    ("ink", "tint", "the summary", NORMAL_TEXT),
+    ("muted", "paper", "the byline, footer and captions", NORMAL_TEXT),
+    ("primary", "paper", "headings, links and note numbers", NORMAL_TEXT),
+    ("primary", "tint", "the summary's heading", NORMAL_TEXT),
+    ("primary", "warm-tint", "the addressees of recommendations", NORMAL_TEXT),
+    ("white", "primary", "the handout's key messages", NORMAL_TEXT),
+    ("accent", "paper", "note calls", NORMAL_TEXT),
+    ("accent", "warm-tint", "the numbers of recommendations", NORMAL_TEXT),
+)
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours, from 1 to 21."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        red, green, blue = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                            for c in channels]
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _low_contrast(properties: dict[str, str], set_by_brand: set[str],
+                  where: SourceMap) -> list[Diagnostic]:
+    """A warning for each brand colour that sets text too faint to read on its background,
+    located at the brand's colour that is to blame (the text's, else the background's)."""
+    colours = {**DEFAULT_COLOURS, **properties}
+    problems = []
+    for text, background, what, needed in TEXT_ON_BACKGROUND:
+        blamed = next((THEME_KEY[p] for p in (text, background)
+                       if THEME_KEY.get(p) in set_by_brand), None)
+        ratio = contrast_ratio(colours[text], colours[background])
+        if blamed is None or ratio >= needed:
+            continue
+        problems.append(warning(
+            where.value(("color", blamed)),
+            f"`color.{blamed}` gives {what} a contrast of {ratio:.1f}:1 "
+            f"({colours[text]} on {colours[background]}); text needs at least {needed:g}:1 "
+            "to be read by everyone (WCAG AA)",
+            f"choose a {'darker' if blamed != 'background' else 'lighter'} colour for "
+            f"`color.{blamed}`"))
+    return problems
 
 
 def _properties(theme: dict[str, tuple[float, float, float]]) -> dict[str, str]:

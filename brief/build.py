@@ -171,11 +171,16 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
             return result
         layout = options.layout or loaded.brief.layout
         with ThreadPoolExecutor(max_workers=1) as background:
-            citing = background.submit(format_citations, loaded, options.style)
+            citing = background.submit(format_citations, loaded, options.style,
+                                       every_author=layout == "handout")
             preload(loaded.brief.language, layout)
             citations = citing.result()
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
-                           for_print=options.for_print)
+                           for_print=options.for_print, lede=layout == "handout")
+        # A handout tries with its summary first, and without it when that takes two pages.
+        shorter = render_html(loaded, citations, paper=options.paper, layout=layout,
+                              brand=brand, for_print=options.for_print) \
+            if layout == "handout" and loaded.brief.key_messages else None
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(
             _checks_of_partial(failure, options.allow_network), options.strict)
@@ -187,7 +192,9 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         allowed_folders=[folder.resolve() for folder in [loaded.folder, templates_folder()]
                          + ([brand.folder] if brand else [])],
         brief_file=loaded.where.brief_file, allow_network=options.allow_network,
-        variant=options.pdf_variant, max_pages=1 if layout == "handout" else None)
+        variant=options.pdf_variant, max_pages=1 if layout == "handout" else None,
+        shorter_html=shorter, fill_page=layout == "handout",
+        summary_at=loaded.where.value(("summary",)) if layout == "brief" else None)
     return _Prepared(result, options, loaded, citations, brand, html, layout_job)
 
 

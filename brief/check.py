@@ -29,7 +29,7 @@ def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagno
     return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
                             + _images(loaded, allow_network) + _key_messages(loaded)
-                            + _url(loaded))
+                            + _url(loaded) + _short_notes_alike(loaded))
 
 
 MAX_QR_URL = 2000  # a QR code at the handout's error correction holds about 2,300 bytes
@@ -115,6 +115,31 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
             problems.append(warning(
                 where.value(("sources", index, "id")), f"source `{source.id}` is never cited",
                 "cite it, or remove it from `sources`"))
+    return problems
+
+
+def _short_notes_alike(loaded: LoadedBrief) -> list[Diagnostic]:
+    """Two cited sources whose later, short notes would read the same, even after brief
+    lengthened the short titles it derives: the reader could not tell them apart."""
+    from brief.cite import with_distinct_short_titles
+
+    brief = loaded.brief
+    cited = {item.key for *_, cluster in brief.citations() for item in cluster.items}
+    first_of = {}  # a second source with the same id is an error of its own
+    for i, source in enumerate(brief.sources):
+        first_of.setdefault(source.id, i)
+    indices = [i for i, source in enumerate(brief.sources) if source.id in cited
+               and first_of[source.id] == i and ("sources", i) not in loaded.stand_ins]
+    items, alike = with_distinct_short_titles([brief.sources[i].csl_json() for i in indices])
+    problems = []
+    for first, second in alike:
+        source, other = brief.sources[indices[second]], brief.sources[indices[first]]
+        short = items[second].get("title-short") or items[second].get("title")
+        problems.append(warning(
+            loaded.where.value(("sources", indices[second], "id")),
+            f"sources `{other.id}` and `{source.id}` have the same authors and short title "
+            f"(“{short}”): their later notes may not tell them apart",
+            f"give `{source.id}` a `title-short` of its own"))
     return problems
 
 

@@ -189,8 +189,13 @@ def _lowercase_ibid(root: ElementTree.Element) -> bool:
     return bool(cases) and all(case == "lowercase" for case in cases)
 
 
-def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Citations:
-    """Format every citation and the bibliography of a brief in its style, with one pandoc run."""
+def format_citations(loaded: LoadedBrief, style_name: str | None = None,
+                     every_author: bool = False) -> Citations:
+    """Format every citation and the bibliography of a brief in its style, with one pandoc run.
+
+    `every_author` names the authors in every bibliography entry, even where the style puts a
+    dash for "the same as above": a handout lists only a few entries, in another order.
+    """
     brief = loaded.brief
     style_at = loaded.where.value(("style",))
     style = resolve_style(style_name or brief.style, loaded.folder, style_at)
@@ -198,7 +203,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
     document = "".join(
         f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster).split())}\n:::\n\n"
         for n, (_, _, cluster) in enumerate(order))
-    references = [with_short_title(source.csl_json()) for source in brief.sources]
+    references = with_distinct_short_titles([source.csl_json() for source in brief.sources])[0]
     references.append(self_reference(brief))
     # The brief itself, for the colophon, is cited last: a `nocite` would take note number 1
     # and shift every "(n 4)" that OSCOLA and MHRA print.
@@ -208,7 +213,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None) -> Cita
         # pandoc capitalised it.
         document += f"::: {{#probe-ibid}}\n[@{SELF_ID}]\n:::\n\n"
     result = json.loads(_cite_with_pandoc(document, json.dumps(references, ensure_ascii=False),
-                                          style, style.locale(brief.language),
+                                          style, style.locale(brief.language), every_author,
                                           Location(loaded.where.brief_file)))
     if style.lowercase_ibid:
         _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
@@ -238,10 +243,11 @@ KEPT_ANSWERS = 8
 
 
 def _cite_with_pandoc(document: str, references: str, style: Style, locale: str,
-                      at: Location) -> str:
+                      every_author: bool, at: Location) -> str:
     """Pandoc's JSON answer for the citations `document` and the CSL-JSON `references`."""
     key = hashlib.sha256()
-    for part in (document, references, locale, str(WRITER.stat().st_mtime_ns)):
+    for part in (document, references, locale, str(every_author),
+                 str(WRITER.stat().st_mtime_ns)):
         key.update(part.encode("utf-8") + b"\0")
     for path in style.files:
         key.update(str(path).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
@@ -253,13 +259,27 @@ def _cite_with_pandoc(document: str, references: str, style: Style, locale: str,
         answer = run_pandoc(
             ["--from", "markdown-raw_html-raw_tex-raw_attribute-fenced_code_attributes",
              "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
-             "--csl", str(style.path), "--metadata", f"lang={locale}",
+             "--csl", str(_named_authors(style.path, Path(scratch)) if every_author
+                          else style.path), "--metadata", f"lang={locale}",
              "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
             document, at)
     while len(_answers) >= KEPT_ANSWERS:
         del _answers[next(iter(_answers))]  # the oldest
     _answers[key.hexdigest()] = answer
     return answer
+
+
+AUTHOR_DASH_RE = re.compile(r'\ssubsequent-author-substitute(?:-rule)?="[^"]*"')
+
+
+def _named_authors(style_file: Path, scratch: Path) -> Path:
+    """The style, less its dash for an author repeated from the entry above."""
+    text = style_file.read_text("utf-8")
+    if not AUTHOR_DASH_RE.search(text):
+        return style_file
+    named = scratch / "style.csl"
+    named.write_text(AUTHOR_DASH_RE.sub("", text), "utf-8")
+    return named
 
 
 def _lower_ibid(notes: dict[str, dict[str, str]], ibid_note: str) -> None:
@@ -283,6 +303,74 @@ def with_short_title(item: dict[str, Any]) -> dict[str, Any]:
         if colon and main.strip():
             item = {**item, "title-short": main.strip()}
     return item
+
+
+# Words a short title does not end on ("India: Rohingya Deported to").
+TRAILING_WORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "at", "by",
+                  "with", "from", "as"}
+SHORT_TITLE_WORDS = 3  # words of the subtitle a longer short title starts with
+
+
+def _short_form(item: dict[str, Any]) -> tuple[Any, ...]:
+    """What a short note prints of a source: its authors' names and its short title."""
+    people = item.get("author") or item.get("editor") or []
+    names = tuple(person.get("family") or person.get("literal") if isinstance(person, dict)
+                  else None for person in people) if isinstance(people, list) else ()
+    return names, item.get("title-short") or item.get("shortTitle") or item.get("title")
+
+
+def _longer_short_title(title: str, words: int) -> str:
+    """The title before its colon and the subtitle up to its `words`-th word that is not a
+    small word such as "to" or "the"."""
+    main, _, rest = title.partition(":")
+    subtitle, kept, counted = rest.split(), [], 0
+    for word in subtitle:
+        if counted == words:
+            break
+        kept.append(word)
+        counted += word.lower() not in TRAILING_WORDS
+    return f"{main.strip()}: {' '.join(kept)}" if len(kept) < len(subtitle) else title
+
+
+def with_distinct_short_titles(items: list[dict[str, Any]]
+                               ) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Short titles derived for every source, longer where two would be cited alike.
+
+    Three reports by one organisation titled "India: …" would all be "Human Rights Watch,
+    'India'" in later notes; each then gets as many words of its subtitle as it takes to tell
+    them apart. Returns the items and the pairs (first, second index) that are still cited
+    alike: same authors and the same title, or the same `title-short` set by hand.
+    """
+    shortened = [with_short_title(item) for item in items]
+    derived = [new is not old for new, old in zip(shortened, items)]  # not set by hand
+    items = shortened
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault(_short_form(item), []).append(index)
+    for members in groups.values():
+        lengthened = [i for i in members if derived[i]]
+        if len(members) < 2 or not lengthened:
+            continue
+        longest = max(len(items[i]["title"].partition(":")[2].split()) for i in lengthened)
+        # As distinct as whole titles can make them (two sources may share a title).
+        possible = len({items[i]["title"] if derived[i] else _short_form(items[i])[1]
+                        for i in members})
+        for words in range(SHORT_TITLE_WORDS, longest + 1):
+            trial = {i: _longer_short_title(items[i]["title"], words) for i in lengthened}
+            forms = {trial.get(i) or _short_form(items[i])[1] for i in members}
+            if len(forms) == possible:
+                break
+        for i, short in trial.items():
+            items[i] = {**items[i], "title-short": short}
+    alike: list[tuple[int, int]] = []
+    first_of: dict[tuple[Any, ...], int] = {}
+    for index, item in enumerate(items):
+        form = _short_form(item)
+        if form in first_of:
+            alike.append((first_of[form], index))
+        else:
+            first_of[form] = index
+    return items, alike
 
 
 def self_reference(brief: Brief) -> dict[str, Any]:

@@ -204,6 +204,7 @@ def find_images(text: str) -> list[Image]:
 HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
 BETWEEN_HANGUL = re.compile(f"(?<=[{HANGUL}])(?=[{HANGUL}])")
 WORD_JOINER = "\u2060"
+CJK_CHARACTER = re.compile(f"[{HANGUL}\u2e80-\u9fff\uf900-\ufaff]")
 
 
 def _keep_korean_words(state) -> None:
@@ -276,11 +277,19 @@ def render_inline(text: str, language: str = "en",
 
 
 def _anchor(word: str, citation: str) -> str:
-    # Only trailing punctuation is bound when there is some, so the word can still hyphenate.
+    """The note call bound to what precedes it, so that a call never starts a line.
+
+    Only trailing punctuation is bound when there is some, so that the word can still
+    hyphenate. Chinese and Japanese have no spaces, so their "word" is a whole clause: only
+    its last character is bound. After Hangul or Han the last character goes in with the
+    punctuation too: in a justified line the PDF engine opens a gap where the CJK text of one
+    inline box meets the Latin full stop of the next.
+    """
     punctuation = re.search(r"[^\w&;]*$", word).group(0) if word else ""
-    if punctuation:
-        word, bound = word[: -len(punctuation)], punctuation
-    else:
+    word, bound = (word[: -len(punctuation)], punctuation) if punctuation else (word, "")
+    if word and CJK_CHARACTER.match(word[-1]):
+        word, bound = word[:-1], word[-1] + bound
+    elif not punctuation:
         word, bound = "", word
     return f'{word}<span class="cite-anchor">{bound}{citation}</span>' if bound else citation
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -100,6 +101,9 @@ class LayoutJob(TypedDict):
     allow_network: bool
     variant: str | None
     max_pages: int | None
+    shorter_html: str | None
+    fill_page: bool
+    summary_at: Location | None
 
 
 class SourceBox(NamedTuple):
@@ -125,13 +129,19 @@ class LaidOut(NamedTuple):
 
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
-               max_pages: int | None = None) -> LaidOut:
+               max_pages: int | None = None, shorter_html: str | None = None,
+               fill_page: bool = False, summary_at: Location | None = None) -> LaidOut:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics,
     and where each block of the brief (a `data-line` element) was laid out.
 
     The PDF is tagged (structure tree, language, title shown in the window) and declared
     PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
-    Raises TooManyPages, writing nothing, when the layout needs more than `max_pages`.
+    When the layout needs more than `max_pages`, `shorter_html` (the same document with less
+    in it) is laid out instead; if that needs more too, TooManyPages is raised and nothing is
+    written. `fill_page` lays a one-page document out again with the CSS property `--fill`
+    set to the height its page has left over, for the layout to share out. With `summary_at`,
+    key messages pushed off page 1 are a warning there, saying how many lines too long the
+    summary is.
     """
     at = Location(brief_file)
     try:
@@ -149,11 +159,21 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     }
     with _weasyprint_warnings() as messages:
         try:
-            document = HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
+            def lay_out(html: str):
+                return HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
                             url_fetcher=restricted_fetcher(allowed_folders, refused,
                                                            allow_network)).render(**options)
+
+            document = lay_out(html)
+            if max_pages and len(document.pages) > max_pages and shorter_html:
+                html, document = shorter_html, lay_out(shorter_html)
+            if fill_page and len(document.pages) == 1 and (left := space_left(document)) > 0:
+                filled = lay_out(html.replace("</head>", f"<style>:root {{ --fill: "
+                                              f"{left:.2f}px; }}</style></head>", 1))
+                document = filled if len(filled.pages) == 1 else document
             misplaced = misplaced_notes(document)
             boxes = source_boxes(document)
+            pushed_lines = key_messages_pushed(document) if summary_at else 0
             if max_pages is not None and len(document.pages) > max_pages:
                 overflow = overflow_mm(document, max_pages)
             else:
@@ -173,14 +193,13 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     diagnostics += [warning(at, f"note {number} is called on page {called} but printed on page "
                             f"{printed}", "shorten the notes or the text around them")
                     for number, called, printed in misplaced]
+    if pushed_lines:
+        diagnostics.append(warning(
+            summary_at, f"the summary is too long for the key messages to fit under it on "
+            f"page 1: {pushed_lines} line{'s' if pushed_lines > 1 else ''} too long",
+            "shorten the summary (or the key messages); page 1 is what a busy reader sees"))
     sizes = [(page.width, page.height) for page in document.pages]
     return LaidOut(pdf, diagnostics, sizes, boxes)
-
-
-def _descendants(box):
-    yield box
-    for child in getattr(box, "children", None) or ():
-        yield from _descendants(child)
 
 
 def source_boxes(document) -> list[SourceBox]:
@@ -202,10 +221,46 @@ def source_boxes(document) -> list[SourceBox]:
     return found
 
 
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _descendants(child)
+
+
+def key_messages_pushed(document) -> int:
+    """How many lines of the summary's size the key messages run past page 1 (0 when they
+    are all on it, or when the brief has none)."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    def with_id(page, name):
+        return [box for box in _descendants(page._page_box)
+                if getattr(box, "element", None) is not None and box.element_tag == "section"
+                and box.element.get("id") == name]
+
+    pushed = sum(box.margin_height() for page in document.pages[1:]
+                 for box in with_id(page, "key-messages"))
+    summary = with_id(document.pages[0], "summary")
+    lines = [box for box in _descendants(summary[0]) if isinstance(box, LineBox)] \
+        if summary else []
+    return math.ceil(pushed / lines[-1].height) if pushed and lines else 0
+
+
 def _refused(urls: list[str], at: Location) -> BriefError:
     return BriefError([error(at, f"the brief refers to `{url}`, outside its folder",
                              "a brief may only use files in its own folder")
                        for url in dict.fromkeys(urls)])
+
+
+SAFETY_PX = 4  # about 1 mm, for the rounding of a second layout
+
+
+def space_left(document) -> float:
+    """The height, in CSS pixels, between the foot of a one-page document's content and the
+    foot of its page area, less a millimetre to spare."""
+    page = document.pages[0]._page_box
+    root = page.children[0]
+    content_bottom = root.position_y + root.margin_height()
+    return page.content_box_y() + page.height - content_bottom - SAFETY_PX
 
 
 def overflow_mm(document, max_pages: int) -> float:

@@ -8,6 +8,7 @@ import functools
 import json
 import mimetypes
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,13 @@ def labels_for(language: str) -> dict[str, str]:
 
 
 def css_string(value: str) -> Markup:
-    """A value quoted for use inside CSS `content: "…"`."""
-    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in str(value))
+    """A value quoted for use inside CSS `content: "…"`.
+
+    Everything but letters, digits and spaces is escaped, and each escape ends with a space:
+    CSS reads one white-space character after an escape as its end, so without it "A, B"
+    would print "A,B".
+    """
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in str(value))
     return Markup(f'"{escaped}"')
 
 
@@ -98,8 +104,11 @@ class Rendered:
 
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
-                for_print: bool = False) -> str:
-    """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser."""
+                for_print: bool = False, lede: bool = False) -> str:
+    """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
+
+    `lede` puts the summary under the title of a handout that has key messages too.
+    """
     brief = loaded.brief
     env = environment()
     citation_template = env.get_template("citation.html")
@@ -198,8 +207,37 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "metadata": metadata(loaded),
         "source_line": source_line,
         "css": Markup(_stylesheet(layout)),
+        "lede": lede,
     }
-    return env.get_template(f"{layout}/{layout}.html").render(context)
+    return breakable_urls(env.get_template(f"{layout}/{layout}.html").render(context))
+
+
+# The text of the page between tags (never a tag, an attribute, a script or a style), and a web
+# address in it, less the punctuation that ends the sentence around it.
+TEXT_RE = re.compile(r"<(script|style)\b[\s\S]*?</\1\s*>|>([^<]+)(?=<)")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s\"]+?(?=[.,;:!?)\]]*(?:\s|$))")
+# Where a reader expects an address to continue on the next line (Chicago 14.18): after a
+# slash, before a dot, a question mark and the other separators. `#` is left out: it is part
+# of the character references (`&#39;`) that the escaped text may hold.
+URL_BREAK_RE = re.compile(r"(?<=/)(?=[^/])|(?<=[^/])(?=[.?&=_~-])")
+
+
+def breakable_urls(html: str) -> str:
+    """Let web addresses break only where addresses break, and never with a hyphen.
+
+    Each address in the body's text becomes `<span class="url">` (no hyphenation) with a
+    `<wbr>` break opportunity at each place a line may end; the characters are unchanged, so
+    the address copied from the PDF or the page is the real one.
+    """
+    head, body_tag, body = html.partition("<body")
+
+    def in_text(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(0)
+        return ">" + URL_RE.sub(lambda url: '<span class="url">' + URL_BREAK_RE.sub(
+            "<wbr>", url.group(0)) + "</span>", match.group(2))
+
+    return head + body_tag + TEXT_RE.sub(in_text, body) if body_tag else html
 
 
 def _stylesheet(layout: str) -> str:
@@ -236,10 +274,14 @@ def qr_code(url: str, brand: Brand | None) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(dark=dark, border=0, scale=1)
 
 
+FOOTER_TITLE_LIMIT = 160  # more never fits on the footer's line, which cuts it with "…"
+
+
 def short_title(title: str) -> str:
     """The title before its colon, for running footers."""
     main, colon, _ = title.partition(":")
-    return main.strip() if colon and main.strip() else title
+    short = main.strip() if colon and main.strip() else title
+    return short if len(short) <= FOOTER_TITLE_LIMIT else short[:FOOTER_TITLE_LIMIT] + "…"
 
 
 def data_url(path: Path) -> str:

@@ -16,7 +16,7 @@ def test_a_brand_changes_colours_faces_and_logo(example_copy, run, tmp_path):
     assert code == 0, output
     html = out.read_text("utf-8")
     theme = html.split("/* The brand. */")[1].split("}")[0]
-    assert "--primary: #14325c;" in theme and "--accent: #0f7c80;" in theme
+    assert "--primary: #14325c;" in theme and "--accent: #0c7276;" in theme
     assert "--ink: #22262b;" in theme
     assert '--sans: "Noto Sans", var(--sans-stack);' in theme
     assert '<img class="logo" src="data:image/svg+xml;base64,' in html
