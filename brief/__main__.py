@@ -30,8 +30,14 @@ def _plain_command(arguments: list[str]) -> int | None:
         from brief.build import BuildOptions, clashing_outputs, find_briefs
         from brief.console import build_all
 
-        briefs, defaults = find_briefs(paths), lambda _: BuildOptions()
+        skipped: list = []
+        briefs, defaults = find_briefs(paths, skipped), lambda _: BuildOptions()
         if briefs and not clashing_outputs(briefs, defaults):
+            if skipped:
+                from brief.console import print_diagnostics
+                from brief.diagnostics import BriefError
+
+                print_diagnostics(BriefError(skipped))
             return build_all(briefs, defaults)
     return None
 
@@ -60,6 +66,7 @@ def _run(arguments: list[str]) -> int:
             engine.start(_jobs(arguments))  # before anything else loads: see brief.engine
         elif arguments[:1] in (["watch"], ["preview"]):
             engine.start()  # kept, with WeasyPrint loaded, for every rebuild
+        _stop_on_signals()
         if (plain := _plain_command(arguments)) is not None:
             return plain
         from brief.cli import app
@@ -75,9 +82,34 @@ def _run(arguments: list[str]) -> int:
             code = 1
     finally:
         engine.stop()
-    if code == 130:  # Ctrl-C, which Typer answers with this code and not a word
+        if "brief.pandoc" in sys.modules:  # a pandoc run by a thread the signal did not stop
+            sys.modules["brief.pandoc"].stop_all()
+    if _signalled:  # through Typer, which answers every interruption with 130
+        code = 128 + _signalled
+    if code in (130, 128 + _signalled):  # Ctrl-C (which Typer ends without a word), or a kill
         sys.stderr.write("interrupted; no output was left half-written\n")
     return code
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the command stops as on Ctrl-C, cleaning up as it goes (temporary
+    files removed, layout processes and pandoc ended), instead of dying on the spot."""
+
+
+_signalled = 0  # the signal that stopped the command, for its exit code (128 + number)
+
+
+def _stop_on_signals() -> None:
+    import signal
+
+    def terminate(signum, frame):
+        global _signalled
+        _signalled = signum
+        raise Terminated
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), terminate)
 
 
 def _leave(code: int) -> None:

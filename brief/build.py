@@ -10,7 +10,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from brief.diagnostics import BriefError, Diagnostic, Location, error, sort_diagnostics
+from brief.diagnostics import (
+    BriefError,
+    Diagnostic,
+    Location,
+    error,
+    sort_diagnostics,
+    warning,
+)
 
 if TYPE_CHECKING:  # imported where used: `brief check` and up-to-date builds need none of them
     from brief.brand import Brand
@@ -127,7 +134,7 @@ def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
     from brief.resources import templates_folder
 
     output = options.output or default_output(path, options)
-    if options.force or not freshness.is_fresh(output, options.fingerprint(),
+    if options.force or not freshness.is_fresh(output, path, options.fingerprint(),
                                                templates_folder()):
         return None
     return BuildResult(path, output, skipped=True)
@@ -173,8 +180,16 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         with ThreadPoolExecutor(max_workers=1) as background:
             citing = background.submit(format_citations, loaded, options.style,
                                        every_author=layout == "handout")
-            preload(loaded.brief.language, layout)
-            citations = citing.result()
+            try:
+                preload(loaded.brief.language, layout)
+                citations = citing.result()
+            except KeyboardInterrupt:  # or a kill: the thread's pandoc ends too, not later
+                from brief.pandoc import stop_all
+
+                stop_all()
+                raise
+        _refuse_overwriting_an_input(options.output or default_output(path, options),
+                                     _inputs(loaded, citations.style.files, brand), loaded)
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print, lede=layout == "handout")
         # A handout tries with its summary first, and without it when that takes two pages.
@@ -230,7 +245,8 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
             result.output = output
             result.inputs = _inputs(prepared.loaded, prepared.citations.style.files,
                                     prepared.brand)
-            freshness.remember(output, result.inputs, options.fingerprint(), templates_folder())
+            freshness.remember(output, result.source, result.inputs, options.fingerprint(),
+                               templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)
@@ -274,21 +290,48 @@ def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
             *(loaded.folder / p for p in pictures if not is_web_address(p))]
 
 
+def _refuse_overwriting_an_input(output: Path, inputs: list[Path], loaded) -> None:
+    """An output that is one of the files the build reads (`-o b.yaml`, `-o refs.json`) would
+    destroy it: refused before anything is laid out. The output is compared as written (a
+    link there is replaced, not followed) and, when it is a file, as the file it is."""
+    written = Path(os.path.abspath(output))
+    same_file = output.resolve() if output.is_file() and not output.is_symlink() else None
+    for source in inputs:
+        if written == Path(os.path.abspath(source)) or same_file == source.resolve():
+            whose = "the brief itself" if source == loaded.path else \
+                f"a file the brief reads ({source.name})"
+            raise BriefError([error(
+                Location(loaded.where.brief_file), f"the output {output} is {whose}; "
+                "building would overwrite it", "choose another output with -o, e.g. "
+                f"-o {loaded.path.with_suffix('.pdf').name}")])
+
+
 BRIEF_MARKERS = re.compile(r"^title:", re.M), re.compile(r"^sections:", re.M)
 
 
-def find_briefs(paths: list[Path]) -> list[Path]:
+def find_briefs(paths: list[Path], skipped: list[Diagnostic] | None = None) -> list[Path]:
     """The briefs named, with folders replaced by the briefs directly inside them.
 
     A YAML file in a folder counts as a brief when it has top-level `title:` and `sections:`
     keys, so sources files (refs.yaml) and brand files beside the briefs are left alone.
+    A folder's links that lead out of it, and what is no regular file (a named pipe would
+    never end), are not built: each is added to `skipped` as a warning.
     """
     found: list[Path] = []
     for path in paths:
         if not path.is_dir():
             found.append(path)
             continue
+        folder = path.resolve()
         for candidate in sorted(path.glob("*.y*ml")):
+            reason = _not_a_brief_file(candidate, folder)
+            if reason:
+                if skipped is not None:
+                    hint = "name it on the command line to build it all the same" \
+                        if candidate.is_symlink() else None
+                    skipped.append(warning(Location(str(candidate)), f"not built: {reason}",
+                                           hint))
+                continue
             try:
                 text = candidate.read_text("utf-8", errors="replace")
             except OSError:
@@ -296,6 +339,23 @@ def find_briefs(paths: list[Path]) -> list[Path]:
             if all(marker.search(text) for marker in BRIEF_MARKERS):
                 found.append(candidate)
     return list(dict.fromkeys(found))
+
+
+def _not_a_brief_file(candidate: Path, folder: Path) -> str | None:
+    """Why a file found in a folder is no brief to build, if it is not."""
+    import stat
+
+    if candidate.is_symlink() and not candidate.resolve().is_relative_to(folder):
+        return f"it is a link to {candidate.resolve()}, outside the folder"
+    try:
+        mode = candidate.stat().st_mode  # never opened first: a named pipe would wait forever
+    except OSError:
+        return "it is a link to nothing"
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if not stat.S_ISREG(mode):
+        return "it is not a regular file (a named pipe or a device?)"
+    return None
 
 
 def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],

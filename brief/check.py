@@ -22,6 +22,8 @@ from brief.markup import (
     is_known_label,
 )
 from brief.model import CSL_VARIABLES, Claim, Quote
+from brief.limits import LIMITS
+from brief.pictures import read_picture
 
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:
@@ -29,7 +31,38 @@ def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagno
     return sort_diagnostics(_citations(loaded) + _quotes(loaded) + _sources(loaded)
                             + _ids(loaded) + _logo(loaded, allow_network)
                             + _images(loaded, allow_network) + _key_messages(loaded)
-                            + _url(loaded) + _short_notes_alike(loaded))
+                            + _url(loaded) + _short_notes_alike(loaded) + _title(loaded)
+                            + _counts(loaded))
+
+
+def _counts(loaded: LoadedBrief) -> list[Diagnostic]:
+    """Sources and citations within the budget: pandoc formats each in a few milliseconds,
+    so tens of thousands would hold a build for many minutes."""
+    brief, where = loaded.brief, loaded.where
+    problems = []
+    if len(brief.sources) > LIMITS.sources:
+        problems.append(error(
+            where.value(("sources", LIMITS.sources)), f"the brief has {len(brief.sources):,} "
+            f"sources; a brief may have at most {LIMITS.sources:,}",
+            "split it into several briefs"))
+    clusters = brief.citations()
+    if len(clusters) > LIMITS.citations:
+        path, text, _, cluster = clusters[LIMITS.citations]
+        problems.append(error(
+            where.citation(path, text, cluster.items[0].offset),
+            f"the brief has {len(clusters):,} citations; a brief may have at most "
+            f"{LIMITS.citations:,} (this is number {LIMITS.citations + 1:,})",
+            "split it into several briefs"))
+    return problems
+
+
+def _title(loaded: LoadedBrief) -> list[Diagnostic]:
+    limit = LIMITS.title_characters
+    return [error(loaded.where.value((key,)),
+                  f"`{key}` is {len(value):,} characters long; it may be at most {limit:,}",
+                  "put what does not fit in a title into the summary")
+            for key in ("title", "subtitle")
+            if len(value := getattr(loaded.brief, key) or "") > limit]
 
 
 MAX_QR_URL = 2000  # a QR code at the handout's error correction holds about 2,300 bytes
@@ -46,16 +79,19 @@ def _url(loaded: LoadedBrief) -> list[Diagnostic]:
 
 def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     brief, where = loaded.brief, loaded.where
-    known = brief.source_ids()
+    known = dict.fromkeys(brief.source_ids())  # ordered for hints, a set for lookups
+    hints: dict[str, str | None] = {}
     problems = []
     for path, text, _, cluster in brief.citations():
         for item in cluster.items:
             at = where.citation(path, text, item.offset)
             if item.key not in known:
                 escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
+                if item.key not in hints:  # once per key: 10,000 sources are compared
+                    hints[item.key] = did_you_mean(item.key, known)
                 problems.append(error(
                     at, f"unknown source `{item.key}`",
-                    did_you_mean(item.key, known) or f"add it to `sources`{escape}"))
+                    hints[item.key] or f"add it to `sources`{escape}"))
             if item.locator_label and not is_known_label(item.locator_label):
                 problems.append(error(
                     at, f"`{item.locator_label}` is not a locator label",
@@ -183,6 +219,10 @@ def _picture(loaded: LoadedBrief, written: str, at: Location, what: str,
         return [error(at, f"{what} not found: {written}", "paths are relative to the brief's folder")]
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return [error(at, f"`{written}` is not an SVG, PNG or JPEG image")]
+    try:
+        read_picture(path, written, at)
+    except BriefError as failure:
+        return failure.diagnostics
     return []
 
 

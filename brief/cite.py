@@ -22,7 +22,8 @@ from typing import Any
 from markupsafe import Markup
 
 from brief.diagnostics import BriefError, Location, did_you_mean, error
-from brief.load import LoadedBrief, resolve_inside
+from brief.limits import LIMITS, read_limited
+from brief.load import LoadedBrief, find_loop, resolve_inside
 from brief.markup import pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
@@ -158,8 +159,9 @@ def resolve_style(name: str, folder: Path, at: Location) -> Style:
 
 def _independent(path: Path, name: str, at: Location) -> Style:
     try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError) as failure:
+        root = ElementTree.fromstring(read_limited(path, name, at, "a style file",
+                                                   LIMITS.file_bytes))
+    except ElementTree.ParseError as failure:
         raise BriefError([error(at, f"`{name}` is not a readable CSL style: {failure}")]) \
             from None
     for link in root.iter(f"{CSL_NS}link"):
@@ -174,6 +176,13 @@ def _independent(path: Path, name: str, at: Location) -> Style:
             own_locale = root.get("default-locale")
             independent = replace(independent, read=(path, *independent.read))
             return replace(independent, default_locale=own_locale) if own_locale else independent
+    calls = {macro.get("name", ""): [used.get("macro") for used in macro.iter()
+                                     if used is not macro and used.get("macro")]
+             for macro in root.iter(f"{CSL_NS}macro")}
+    if loop := find_loop(calls):
+        raise BriefError([error(at, f"style `{name}` cannot be used: its macro `{loop[0]}` "
+                                f"calls itself ({' → '.join(loop)})",
+                                "fix the style, or choose another one")])
     return Style(path, name, root.get("class") == "note", _lowercase_ibid(root),
                  root.get("default-locale"))
 

@@ -3,6 +3,7 @@ code. What check and build print is in brief.console."""
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -112,9 +113,18 @@ def _briefs_and_options(briefs: list[Path], output: Path | None, format: Format,
     folder with none and for several briefs written to one output."""
     from brief.build import BuildOptions, clashing_outputs, find_briefs
 
-    paths = find_briefs(briefs)
+    skipped: list = []
+    paths = find_briefs(briefs, skipped)
+    if skipped:
+        from brief.console import print_diagnostics
+        from brief.diagnostics import BriefError
+
+        print_diagnostics(BriefError(skipped))
     if not paths:
         raise typer.BadParameter("no briefs found there", param_hint="BRIEFS")
+    if output is not None and any(output.resolve() == path.resolve() for path in paths):
+        raise typer.BadParameter(f"{output} is the brief itself; the PDF would overwrite it",
+                                 param_hint="-o")
     if output is not None and len(paths) > 1 and not output.is_dir():
         raise typer.BadParameter("with several briefs, -o must be an existing folder",
                                  param_hint="-o")
@@ -289,7 +299,8 @@ def sources_import(
             typer.echo(csl_yaml(items), nl=False)
             raise typer.Exit(0)
         text = append_sources(into, items, display_path(file))
-        write_atomically(text.encode("utf-8"), into)
+        # The brief is updated where it is: a symbolic link to it stays a link.
+        write_atomically(text.encode("utf-8"), Path(os.path.realpath(into)))
     except BriefError as failure:
         print_diagnostics(failure)
         raise typer.Exit(1) from None

@@ -14,6 +14,9 @@ from pathlib import Path
 from brief.build import BuildOptions, BuildResult, build_many, check
 
 
+MAX_SHOWN = 200  # problems printed per brief: thousands would take longer than the check
+
+
 def print_diagnostics(result) -> None:
     """A result's (or a BriefError's) problems, coloured on a terminal."""
     if not result.diagnostics:
@@ -22,7 +25,8 @@ def print_diagnostics(result) -> None:
     from rich.text import Text
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    for diagnostic in result.diagnostics:
+    shown = result.diagnostics[:MAX_SHOWN]
+    for diagnostic in shown:
         colour = "red" if diagnostic.is_error else "yellow"
         head, _, hint = diagnostic.format().partition("\n")
         where, _, message = head.partition(f" {diagnostic.severity}: ")
@@ -31,6 +35,11 @@ def print_diagnostics(result) -> None:
         console.print(line)
         if hint:
             console.print(Text(hint, style="cyan"))
+    if len(result.diagnostics) > len(shown):
+        rest = result.diagnostics[len(shown):]
+        errors = sum(d.is_error for d in rest)
+        console.print(Text(f"{rest[0].location.path}: … and {len(rest):,} more problems "
+                           f"({errors:,} errors); fix these first", style="bold"))
 
 
 def check_all(paths: list[Path], **options) -> int:
@@ -93,8 +102,10 @@ def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) ->
     sys.stderr.write(f"watching {names} and the files they read; Ctrl-C to stop\n")
     try:
         watch([(path, options_for(path)) for path in paths], report_rebuild)
-    except KeyboardInterrupt:
-        sys.stderr.write("stopped watching\n")
+    except KeyboardInterrupt as interrupt:
+        if type(interrupt) is not KeyboardInterrupt:
+            raise  # SIGTERM or SIGHUP (brief.__main__): the command's own exit code
+        sys.stderr.write("stopped watching\n")  # Ctrl-C, the way to end a watch
     return 0
 
 

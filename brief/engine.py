@@ -80,7 +80,8 @@ def _serve(mine: LayoutProcess, others: list[LayoutProcess]) -> None:
     """A layout process's life: lay out each job it is sent until the command hangs up.
 
     The first one forks the others once WeasyPrint is loaded, and waits for them before it
-    ends. Ctrl-C at a terminal stops every one of them at once, with the command.
+    ends. They have a process group of their own, which the command ends when it is
+    interrupted (Ctrl-C, SIGTERM), however it is interrupted.
     """
     status = 0
     try:
@@ -91,6 +92,7 @@ def _serve(mine: LayoutProcess, others: list[LayoutProcess]) -> None:
         from brief import pdf
         from brief.diagnostics import BriefError, Location, error
 
+        pdf.limit_memory()  # here, not in the command: a library's caller keeps its own
         with contextlib.suppress(Exception):  # if it cannot load, render_pdf says why, per job
             importlib.import_module("weasyprint")
         everyone = [mine, *others]
@@ -145,6 +147,11 @@ def start(count: int = 1) -> None:
         pid = os.fork()
     except OSError:
         return  # out of processes or file descriptors: lay out here instead
+    # The layout processes form a process group of their own, so that stop() ends every one
+    # of them (the first one's children too) at once, whatever signal ended the command.
+    # Set on both sides of the fork, so that it holds whichever runs first.
+    with _suppress_os_error():
+        os.setpgid(pid if pid else 0, 0)
     if pid == 0:
         for process in processes:
             process.job_writer.close()
@@ -184,10 +191,23 @@ def stop() -> None:
         if not (idle and used):
             import signal
 
-            os.kill(first, signal.SIGKILL)
+            try:
+                os.killpg(first, signal.SIGKILL)
+            except OSError:
+                os.kill(first, signal.SIGKILL)
         os.waitpid(first, 0)
     except OSError:
         pass  # already gone
+
+
+class _suppress_os_error:
+    """contextlib.suppress(OSError), without importing contextlib before the fork."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        return kind is not None and issubclass(kind, OSError)
 
 
 def render_pdf(**job):

@@ -14,10 +14,14 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from brief import __version__
+from brief.limits import LIMITS
+
+MAX_INPUT_BYTES = max(LIMITS.file_bytes, LIMITS.picture_bytes)
 
 
 def cache_folder() -> Path:
@@ -34,8 +38,14 @@ def _record_path(output: Path) -> Path:
 
 
 def _file_digest(path: Path) -> str:
+    """The hash of a file's bytes, read in pieces; a file larger than any input may be (grown
+    since the build, say) or that is no regular file is told apart without reading it."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        status = os.stat(path)  # before opening: opening a named pipe waits for a writer
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_INPUT_BYTES:
+            return f"unread:{status.st_mode}:{status.st_size}"
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return "missing"
 
@@ -76,22 +86,26 @@ def fingerprint(files: Iterable[Path], options: str, templates: Path) -> str:
     return digest.hexdigest()
 
 
-def is_fresh(output: Path, options: str, templates: Path) -> bool:
-    """True when `output` was built from exactly the inputs it would be built from now."""
+def is_fresh(output: Path, brief: Path, options: str, templates: Path) -> bool:
+    """True when `output` was built from `brief` and exactly the inputs it would be built from
+    now (the same output built from another brief is not up to date, however fresh)."""
     try:
         record = json.loads(_record_path(output).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    if not isinstance(record, dict) or _file_digest(output) != record.get("output"):
+    if not isinstance(record, dict) or record.get("brief") != str(brief.resolve()) \
+            or _file_digest(output) != record.get("output"):
         return False
     files = [Path(p) for p in record.get("files", [])]
     return record.get("fingerprint") == fingerprint(files, options, templates)
 
 
-def remember(output: Path, files: Iterable[Path], options: str, templates: Path) -> None:
+def remember(output: Path, brief: Path, files: Iterable[Path], options: str,
+             templates: Path) -> None:
     """Record what `output` was built from; a cache that cannot be written only costs time."""
     files = sorted({str(Path(p).resolve()) for p in files})
-    record = {"fingerprint": fingerprint([Path(p) for p in files], options, templates),
+    record = {"brief": str(brief.resolve()),
+              "fingerprint": fingerprint([Path(p) for p in files], options, templates),
               "output": _file_digest(output), "files": files}
     path = _record_path(output)
     with contextlib.suppress(OSError):

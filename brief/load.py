@@ -6,6 +6,7 @@ the line and column where the user wrote the offending value.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import re
@@ -24,6 +25,7 @@ from brief.diagnostics import (
     error,
     location_at,
 )
+from brief.limits import LIMITS, read_limited, size_in_words
 from brief.model import (
     BLOCK_KINDS,
     CSL_TYPES,
@@ -39,11 +41,19 @@ from brief.model import (
     Recommendation,
 )
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 40
-MAX_NODES = 200_000
+MAX_DEPTH = LIMITS.yaml_depth
+MAX_NODES = LIMITS.yaml_values
 SOURCE_FILE_SUFFIXES = (".json", ".yaml", ".yml", ".bib", ".bibtex")
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 30x faster
+
+
+WORD_RE = re.compile(r"-?@?[^\s,;\]]*")
+
+
+@dataclass
+class _Lines:
+    starts: list[int]  # where each line starts, as the YAML parser counts lines
+    newlines: list[int]  # where each "\n" is, as location_at counts lines
 
 
 @dataclass
@@ -54,6 +64,9 @@ class SourceMap:
     values: dict[NodePath, Location] = field(default_factory=dict)
     keys: dict[NodePath, Location] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # file as shown -> its text
+    # What within() found, kept so that locating each citation of a long text stays linear.
+    found: dict[tuple, list[int]] = field(default_factory=dict, repr=False)
+    lines: dict[str, _Lines] = field(default_factory=dict, repr=False)
 
     def value(self, path: NodePath) -> Location:
         """The location of the value at `path`, or of its nearest located ancestor."""
@@ -71,18 +84,38 @@ class SourceMap:
         """
         start = self.value(path)
         source = self.texts.get(start.path)
-        word = re.match(r"-?@?[^\s,;\]]*", text[offset:]).group(0)
+        word = WORD_RE.match(text, offset).group(0)
         if source is None or not word:
             return start
-        occurrence = text.count(word, 0, offset)
-        lines = source.splitlines(keepends=True)
-        position = sum(len(line) for line in lines[: start.line - 1]) + start.column - 1
-        for _ in range(occurrence + 1):
-            found = source.find(word, position)
-            if found < 0:
-                return start
-            position = found + 1
-        return location_at(start.path, source, found)
+        in_text = self.found.get(("text", tuple(path), len(text), word))
+        if in_text is None:
+            in_text = self.found[("text", tuple(path), len(text), word)] = []
+            found = text.find(word)
+            while found >= 0:
+                in_text.append(found)
+                found = text.find(word, found + len(word))
+        # As text.count(word, 0, offset): the occurrences that end before `offset`.
+        occurrence = bisect.bisect_right(in_text, offset - len(word))
+        lines = self._breaks(start.path, source)
+        position = lines.starts[start.line - 1] + start.column - 1
+        in_file = self.found.setdefault(("file", start.path, position, word), [])
+        while len(in_file) <= occurrence and (not in_file or in_file[-1] >= 0):
+            in_file.append(source.find(word, in_file[-1] + 1 if in_file else position))
+        found = in_file[occurrence] if occurrence < len(in_file) else -1
+        if found < 0:
+            return start
+        line = bisect.bisect_left(lines.newlines, found)  # newlines before it
+        line_start = lines.newlines[line - 1] + 1 if line else 0
+        return Location(start.path, line + 1, found - line_start + 1)
+
+    def _breaks(self, shown: str, source: str) -> _Lines:
+        """Where each line of a file starts, and where its newlines are, found once."""
+        if shown not in self.lines:
+            starts = [0]
+            for line in source.splitlines(keepends=True):
+                starts.append(starts[-1] + len(line))
+            self.lines[shown] = _Lines(starts, [m.start() for m in re.finditer("\n", source)])
+        return self.lines[shown]
 
     def citation(self, path: NodePath, text: str, offset: int) -> Location:
         """Where the citation at `offset` of a field stands; a quotation's own note is written
@@ -205,20 +238,8 @@ def read_yaml_file(path: Path, at: Location | None = None) -> tuple[Any, SourceM
 
 
 def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
-    at = at or Location(shown)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefError([error(at, f"file not found: {shown}")]) from None
-    except IsADirectoryError:
-        raise BriefError([error(at, f"{shown} is a folder, not a file")]) from None
-    except OSError as failure:
-        raise BriefError([error(at, f"cannot read {shown}: {failure.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise BriefError([error(
-            at, f"{shown} is {len(raw) // 1024} KiB; a brief file may be at most "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB",
-        )])
+    raw = read_limited(path, shown, at or Location(shown), "a brief, brand or sources file",
+                       LIMITS.file_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as failure:
@@ -254,25 +275,35 @@ def _read_yaml(path: Path, shown: str, where: SourceMap, root: NodePath,
     if tree is None:
         return None
     where.values.setdefault(root, _location(shown, tree))
-    if _expanded_size(tree, {}, 0) > MAX_NODES:
+    values, characters = _expanded_size(tree, {}, 0)
+    if values > MAX_NODES:
         raise BriefError([error(
             _location(shown, tree), f"the brief has more than {MAX_NODES:,} values once its "
             "aliases (*name) are expanded",
             "a brief this large is almost certainly a mistake or a hostile file")])
+    if characters > LIMITS.yaml_characters:
+        raise BriefError([error(
+            _location(shown, tree), f"the brief holds {size_in_words(characters)} of text once "
+            f"its aliases (*name) are expanded; at most {size_in_words(LIMITS.yaml_characters)}",
+            "write the text once instead of repeating it with aliases")])
     return _plain(tree, shown, where, root, 0, [0])
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
-    """How many values the tree holds with aliases expanded, counted without expanding them."""
+def _expanded_size(node: yaml.Node, sizes: dict[int, tuple[int, int]],
+                   depth: int) -> tuple[int, int]:
+    """How many values, and characters of text, the tree holds with aliases expanded, counted
+    without expanding them (each node once, however often it is used)."""
     if id(node) in sizes or depth > MAX_DEPTH:
-        return sizes.get(id(node), 1)
+        return sizes.get(id(node), (1, 0))
     if isinstance(node, yaml.MappingNode):
         children = [child for pair in node.value for child in pair]
     elif isinstance(node, yaml.SequenceNode):
         children = node.value
     else:
-        children = []
-    sizes[id(node)] = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
+        sizes[id(node)] = (1, len(node.value))
+        return sizes[id(node)]
+    counted = [_expanded_size(child, sizes, depth + 1) for child in children]
+    sizes[id(node)] = (1 + sum(v for v, _ in counted), sum(c for _, c in counted))
     return sizes[id(node)]
 
 
@@ -373,11 +404,12 @@ def _expand_sources(value: Any, folder: Path, where: SourceMap,
         return value
     old_values, old_keys = dict(where.values), dict(where.keys)
     items: list[Any] = []
+    moved: dict[int, int] = {}  # index of an inline source as written -> in the expanded list
     for index, entry in enumerate(entries):
         here = ("sources",) if isinstance(value, str) else ("sources", index)
         at = where.value(here)
         if not isinstance(entry, str):
-            _move(old_values, old_keys, where, here, ("sources", len(items)))
+            moved[index] = len(items)
             items.append(entry)
             continue
         try:
@@ -387,16 +419,18 @@ def _expand_sources(value: Any, folder: Path, where: SourceMap,
             continue
         source_files.append(folder / entry)
         items.extend(loaded)
+    if any(old != new for old, new in moved.items()):
+        _move(old_values, old_keys, where, moved)
     return items
 
 
-def _move(old_values: dict, old_keys: dict, where: SourceMap, old: NodePath,
-          new: NodePath) -> None:
-    """Re-key positions of an inline source whose index changed when files were expanded."""
+def _move(old_values: dict, old_keys: dict, where: SourceMap, moved: dict[int, int]) -> None:
+    """Re-key positions of inline sources whose index changed when files were expanded
+    (in one pass over the positions: a pass per source took minutes for 10,000 of them)."""
     for table, source in ((where.values, old_values), (where.keys, old_keys)):
         for path, location in source.items():
-            if path[: len(old)] == old:
-                table[new + path[len(old):]] = location
+            if len(path) > 1 and path[0] == "sources" and path[1] in moved:
+                table[("sources", moved[path[1]], *path[2:])] = location
 
 
 def resolve_inside(folder: Path, relative: str, at: Location, what: str,
@@ -420,7 +454,7 @@ def _read_source_file(relative: str, folder: Path, at: Location, where: SourceMa
             at, f"`{relative}` is not a sources file",
             "sources files end in .json (CSL-JSON), .yaml (CSL-YAML) or .bib (BibTeX)",
         )])
-    if not path.is_file():
+    if not path.exists():
         raise BriefError([error(at, f"sources file not found: {relative}",
                                 "paths are relative to the folder of the brief")])
     shown = display_path(path)
@@ -453,6 +487,7 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
     """Convert BibTeX/BibLaTeX with pandoc, the most faithful converter available."""
     from brief.pandoc import run_pandoc
 
+    _refuse_bibtex_loops(text, shown)
     output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
     try:
         items = json.loads(output) if output.strip() else []
@@ -468,6 +503,54 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
         if not item.get("type"):
             item["type"] = "document"
     return items
+
+
+BIBTEX_ENTRY_RE = re.compile(r"@(\w+)\s*[{(]\s*([^,\s{}()]+)\s*,")
+BIBTEX_PARENT_RE = re.compile(r"\b(crossref|xdata)\s*=\s*[{\"]?([^}\"]*)[}\"]?", re.I)
+
+
+def _refuse_bibtex_loops(text: str, shown: str) -> None:
+    """Entries that inherit from themselves through `crossref` or `xdata` make pandoc loop until
+    it runs out of memory; they are found here, at the entry, before pandoc runs."""
+    entries = list(BIBTEX_ENTRY_RE.finditer(text))
+    parents: dict[str, list[str]] = {}
+    starts: dict[str, int] = {}
+    for entry, following in zip(entries, entries[1:] + [None]):
+        body = text[entry.end():following.start() if following else len(text)]
+        key = entry.group(2).lower()
+        starts.setdefault(key, entry.start())
+        parents.setdefault(key, []).extend(
+            name.strip().lower() for match in BIBTEX_PARENT_RE.finditer(body)
+            for name in match.group(2).split(",") if name.strip())
+    if loop := find_loop(parents):
+        raise BriefError([error(
+            location_at(shown, text, starts[loop[0]]),
+            f"entry `{loop[0]}` inherits from itself: {' → '.join(loop)}",
+            "remove the `crossref` or `xdata` field that closes the loop")])
+
+
+def find_loop(graph: dict[str, list[str]]) -> list[str] | None:
+    """A cycle of the graph (each node to the nodes it uses) as [a, b, …, a], or None."""
+    finished: set[str] = set()
+    for root in graph:
+        path, stack = [], [(root, iter(graph[root]))]
+        on_path = {root}
+        path.append(root)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                on_path.discard(node)
+                finished.add(node)
+            elif child in on_path:
+                return path[path.index(child):] + [child]
+            elif child in graph and child not in finished:
+                stack.append((child, iter(graph[child])))
+                path.append(child)
+                on_path.add(child)
+    return None
 
 
 def _bibtex_entry_location(text: str, shown: str, key: str) -> Location:

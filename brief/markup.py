@@ -17,9 +17,13 @@ from markupsafe import Markup
 # Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
 ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
-BRACKETED_RE = re.compile(r"(?<![\\!\]])\[(?P<body>(?:[^\[\]]*?[\s;])?-?@[^\[\]]*)\](?![(\[])")
+# A bracketed cluster: brackets holding no brackets, with an @ at the start of the text or of
+# a word. Found in two linear steps (the brackets, then the @), as one pattern backtracked
+# quadratically on `[a @b a @b …` with no closing bracket.
+BRACKETS_RE = re.compile(r"(?<![\\!\]])\[(?P<body>[^\[\]]*)\](?![(\[])")
+CITES_RE = re.compile(r"(?:^|[\s;])-?@")
 NARRATIVE_RE = re.compile(rf"(?<![\w@\\\[])@(?P<key>{KEY})(?:\s?\[(?P<suffix>[^\[\]@]*)\])?")
-CODE_SPAN_RE = re.compile(r"(`+).+?\1", re.S)
+BACKTICKS_RE = re.compile(r"`+")
 
 # The locator labels pandoc's citeproc turns into the style's own terms (checked against
 # pandoc 3.9), plus "art." for treaties and statutes, which CSL lacks and which prints as typed.
@@ -63,9 +67,14 @@ class Cluster:
 
 def find_citations(text: str) -> list[Cluster]:
     """All citation clusters in a markdown text, in order; code spans are skipped."""
-    masked = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    masked = list(text)
+    for start, end in code_spans(text):
+        masked[start:end] = " " * (end - start)
+    masked = "".join(masked)
     clusters = []
-    for match in BRACKETED_RE.finditer(masked):
+    for match in BRACKETS_RE.finditer(masked):
+        if not CITES_RE.search(match.group("body")):
+            continue
         items = _items(match.group("body"), match.start("body"))
         if items:
             clusters.append(Cluster(text[match.start():match.end()], match.start(),
@@ -81,6 +90,31 @@ def find_citations(text: str) -> list[Cluster]:
                                 (CiteItem(match.group("key"), match.start(), label),),
                                 narrative=True))
     return sorted(clusters, key=lambda c: c.start)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of a text are: from a run of backticks to the next run of as many,
+    as CommonMark reads them, in one pass (a pattern took minutes on a row of backticks)."""
+    runs = [(match.start(), match.end()) for match in BACKTICKS_RE.finditer(text)]
+    same_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        same_length.setdefault(end - start, []).append(index)
+    next_of: dict[int, int] = dict.fromkeys(same_length, 0)  # only ever moves forward
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        candidates = same_length[end - start]
+        position = next_of[end - start]
+        while position < len(candidates) and candidates[position] <= index:
+            position += 1
+        next_of[end - start] = position
+        if position < len(candidates):
+            closing = candidates[position]
+            spans.append((start, runs[closing][1]))
+            index = closing + 1
+        else:
+            index += 1  # no closing run: these backticks are text
+    return spans
 
 
 def _items(body: str, offset: int) -> list[CiteItem]:

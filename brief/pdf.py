@@ -8,13 +8,16 @@ import hashlib
 import logging
 import math
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, TypedDict
 from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
+from brief.limits import LIMITS, Limits
 
 
 def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
@@ -130,7 +133,8 @@ class LaidOut(NamedTuple):
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
                max_pages: int | None = None, shorter_html: str | None = None,
-               fill_page: bool = False, summary_at: Location | None = None) -> LaidOut:
+               fill_page: bool = False, summary_at: Location | None = None,
+               limits: Limits = LIMITS) -> LaidOut:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics,
     and where each block of the brief (a `data-line` element) was laid out.
 
@@ -141,7 +145,7 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     written. `fill_page` lays a one-page document out again with the CSS property `--fill`
     set to the height its page has left over, for the layout to share out. With `summary_at`,
     key messages pushed off page 1 are a warning there, saying how many lines too long the
-    summary is.
+    summary is. The budget's time and page limits are located errors.
     """
     at = Location(brief_file)
     try:
@@ -157,28 +161,45 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         "pdf_tags": True,
         "pdf_variant": variant or ACCESSIBLE_VARIANT,
     }
-    with _weasyprint_warnings() as messages:
+    with _weasyprint_warnings() as messages, _pixel_limit(limits.picture_pixels):
         try:
             def lay_out(html: str):
                 return HTML(string=html, base_url=base_folder.resolve().as_uri() + "/",
                             url_fetcher=restricted_fetcher(allowed_folders, refused,
                                                            allow_network)).render(**options)
 
-            document = lay_out(html)
-            if max_pages and len(document.pages) > max_pages and shorter_html:
-                html, document = shorter_html, lay_out(shorter_html)
-            if fill_page and len(document.pages) == 1 and (left := space_left(document)) > 0:
-                filled = lay_out(html.replace("</head>", f"<style>:root {{ --fill: "
-                                              f"{left:.2f}px; }}</style></head>", 1))
-                document = filled if len(filled.pages) == 1 else document
-            misplaced = misplaced_notes(document)
-            boxes = source_boxes(document)
-            pushed_lines = key_messages_pushed(document) if summary_at else 0
-            if max_pages is not None and len(document.pages) > max_pages:
-                overflow = overflow_mm(document, max_pages)
-            else:
-                overflow = None
-                pdf = document.write_pdf(**options)
+            with _time_limit(limits.layout_seconds):
+                document = lay_out(html)
+                if max_pages and len(document.pages) > max_pages and shorter_html:
+                    html, document = shorter_html, lay_out(shorter_html)
+                if len(document.pages) > limits.pages:
+                    raise BriefError([error(
+                        at, f"the brief takes {len(document.pages):,} pages; a brief may take "
+                        f"at most {limits.pages:,}", "split it into several briefs")])
+                if fill_page and len(document.pages) == 1 \
+                        and (left := space_left(document)) > 0:
+                    filled = lay_out(html.replace("</head>", f"<style>:root {{ --fill: "
+                                                  f"{left:.2f}px; }}</style></head>", 1))
+                    document = filled if len(filled.pages) == 1 else document
+                misplaced = misplaced_notes(document)
+                boxes = source_boxes(document)
+                pushed_lines = key_messages_pushed(document) if summary_at else 0
+                if max_pages is not None and len(document.pages) > max_pages:
+                    overflow = overflow_mm(document, max_pages)
+                else:
+                    overflow = None
+                    pdf = document.write_pdf(**options)
+        except LayoutTimeout:
+            raise BriefError([error(
+                at, f"laying out the PDF took longer than {limits.layout_seconds} s and was "
+                "stopped", "shorten the brief, or simplify its pictures")]) from None
+        except MemoryError:
+            raise BriefError([error(
+                at, f"laying out the PDF needed more than {limits.layout_memory_mib:,} MiB of "
+                "memory and was stopped", "shorten the brief, or simplify its pictures")]) \
+                from None
+        except BriefError:
+            raise
         except Exception as failure:  # WeasyPrint raises many kinds; none may reach the user raw
             if refused:
                 raise _refused(refused, at) from None
@@ -189,7 +210,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         raise _refused(refused, at)
     if overflow is not None:
         raise TooManyPages(len(document.pages), overflow)
-    diagnostics = [warning(at, f"layout: {message}") for message in dict.fromkeys(messages)]
+    diagnostics = [warning(at, f"layout: {shortened(message)}")
+                   for message in dict.fromkeys(messages)]
     diagnostics += [warning(at, f"note {number} is called on page {called} but printed on page "
                             f"{printed}", "shorten the notes or the text around them")
                     for number, called, printed in misplaced]
@@ -219,6 +241,76 @@ def source_boxes(document) -> list[SourceBox]:
                 found.append(SourceBox(number, box.border_box_x(), box.border_box_y(),
                                        box.border_width(), box.border_height(), int(line)))
     return found
+
+
+DATA_URL_RE = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s'\")]{60,}")
+
+
+def shortened(message: str) -> str:
+    """A WeasyPrint message fit to print: an embedded picture (a `data:` URL of megabytes)
+    is named by its type and size, and nothing else runs past a few lines."""
+    message = DATA_URL_RE.sub(lambda match: f"<embedded {match.group(1) or 'data'} of "
+                              f"{len(match.group(0)) * 3 // 4 // 1024:,} KiB>", message)
+    return message if len(message) <= 500 else message[:500] + "…"
+
+
+class LayoutTimeout(BaseException):
+    """Raised into the layout when its time is up; a BaseException, so that no `except
+    Exception` of WeasyPrint's (which turns failed pictures into warnings) swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block with LayoutTimeout after `seconds` (where signals can be used:
+    the main thread of a process, as in a layout process)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def time_is_up(signum, frame):
+        raise LayoutTimeout
+
+    previous = signal.signal(signal.SIGALRM, time_is_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _pixel_limit(pixels: int) -> Iterator[None]:
+    """Pictures WeasyPrint decodes itself (inside an SVG, say) within the budget too: Pillow's
+    warning about one over the limit becomes the error that WeasyPrint reports."""
+    from PIL import Image
+
+    previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def limit_memory(limits: Limits = LIMITS) -> None:
+    """Cap this process's memory (a layout process's, never the caller's): a layout that
+    would take more fails with MemoryError, which its caller reports, instead of the
+    machine swapping."""
+    try:
+        import resource
+
+        cap = limits.layout_memory_mib * 1024 * 1024
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        resource.setrlimit(resource.RLIMIT_DATA,
+                           (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this system: the time and page limits still hold
 
 
 def _descendants(box):

@@ -20,10 +20,12 @@ from brief import __version__
 from brief.check import is_web_address
 from brief.brand import Brand
 from brief.cite import Citations
-from brief.load import LoadedBrief
+from brief.diagnostics import Location
+from brief.load import LoadedBrief, display_path
 from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
 from brief.model import Claim, ListBlock, NodePath, Quote, Text
+from brief.pictures import read_picture
 from brief.resources import templates_folder
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -166,7 +168,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     labels = labels_for(brief.language)
     page = {
         "size": PAPER_SIZES[paper],
-        "footer_left": brief.organisation.name,
+        "footer_left": footer_text(brief.organisation.name),
         "footer_title": short_title(brief.title),
         "for_print": for_print,
     }
@@ -280,13 +282,21 @@ FOOTER_TITLE_LIMIT = 160  # more never fits on the footer's line, which cuts it 
 def short_title(title: str) -> str:
     """The title before its colon, for running footers."""
     main, colon, _ = title.partition(":")
-    short = main.strip() if colon and main.strip() else title
-    return short if len(short) <= FOOTER_TITLE_LIMIT else short[:FOOTER_TITLE_LIMIT] + "…"
+    return footer_text(main.strip() if colon and main.strip() else title)
+
+
+def footer_text(text: str) -> str:
+    """Text for the running footer, repeated on every page: a long one (a title or an
+    organisation of 100,000 characters) would be laid out again on each."""
+    return text if len(text) <= FOOTER_TITLE_LIMIT else text[:FOOTER_TITLE_LIMIT] + "…"
 
 
 def data_url(path: Path) -> str:
+    """A picture checked already, embedded; read again within the budget in case it changed."""
+    shown = display_path(path)
+    data = read_picture(path, shown, Location(shown))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def metadata(loaded: LoadedBrief) -> dict[str, str]:

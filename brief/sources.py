@@ -19,7 +19,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from brief.diagnostics import BriefError, Location, error
+from brief.diagnostics import BriefError, Location, error, location_at
+from brief.limits import LIMITS, read_limited
 from brief.load import LoadedBrief, bibtex_to_csl, display_path, load_brief
 from brief.markup import KEY
 
@@ -62,9 +63,10 @@ def read_references(path: Path) -> list[dict[str, Any]]:
         raise BriefError([error(at, f"cannot import `{path.name}`",
                                 "import .json (CSL-JSON, as Zotero exports it), .bib (BibTeX "
                                 "or BibLaTeX) or .ris files")])
+    data = read_limited(path, shown, at, "a file to import", LIMITS.file_bytes)
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as failure:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
         raise BriefError([error(at, f"cannot read {shown}: {failure}")]) from None
     if suffix == ".json":
         items = _csl_json(text, shown)
@@ -304,7 +306,37 @@ def append_sources(brief_path: Path, items: list[dict[str, Any]], origin: str) -
     head = "".join(lines[:last])
     if head and not head.endswith("\n"):
         head += "\n"
-    return head + addition + "".join(lines[last:])
+    result = head + addition + "".join(lines[last:])
+    if not _only_added(text, result, csl_yaml(items)):
+        # Located by newlines, as editors count lines (YAML counts U+2028 as one too).
+        key = re.search(r"^sources[ \t]*:", text, re.M)
+        raise BriefError([error(
+            location_at(loaded.where.brief_file, text, key.start()) if key
+            else loaded.where.key(("sources",)),
+            f"the sources from {origin} cannot be added to this brief without changing the "
+            "rest of it; nothing was written",
+            "this happens after a `...` or `---` line, or with unusual line breaks; run `brief "
+            f"sources import {origin}` and paste what it prints under `sources:`")])
+    return result
+
+
+def _only_added(before: str, after: str, addition: str) -> bool:
+    """Whether `after`, read back, is `before` with `addition` at the end of its sources and
+    nothing else changed: what the text edit above meant, checked rather than trusted."""
+    import yaml
+
+    from brief.load import YAML_LOADER
+
+    try:
+        old, new, added = (yaml.load(text, Loader=YAML_LOADER)
+                           for text in (before, after, addition))
+    except yaml.YAMLError:
+        return False
+    if not (isinstance(old, dict) and isinstance(new, dict) and isinstance(added, list)):
+        return False
+    return new.get("sources") == old["sources"] + added and \
+        {k: v for k, v in new.items() if k != "sources"} == \
+        {k: v for k, v in old.items() if k != "sources"}
 
 
 # --- where sources are cited -------------------------------------------------------------------

@@ -63,3 +63,13 @@ def test_locator_labels_with_spaces_and_dots():
                                               "[@a, § 4]", "[@a, para 12]")
               for cluster in find_citations(text) for item in cluster.items]
     assert labels == ["s.v.", "sub verbo", "§", "para"]
+
+
+def test_code_spans_are_found_as_commonmark_reads_them():
+    from brief.markup import code_spans
+
+    text = "a `x` b ``y ` z`` c ``` no close `w`"
+    assert [text[start:end] for start, end in code_spans(text)] == [
+        "`x`", "``y ` z``", "`w`"]
+    assert [c.source for c in find_citations("`[@a]` and [@b] ``[@c]`` [x ` @d]")] == [
+        "[@b]", "[x ` @d]"]

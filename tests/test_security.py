@@ -147,7 +147,8 @@ def test_deep_nesting_and_huge_files_are_refused(workdir):
     assert "nested more than 40 levels deep" in problems(workdir, deep)[0]
     (workdir / "big.yaml").write_bytes(b"title: " + b"x" * (6 * 1024 * 1024) + b"\n")
     assert problems(workdir, (workdir / "big.yaml").read_text("utf-8"), "big.yaml") == [
-        "big.yaml:1:1: error: big.yaml is 6144 KiB; a brief file may be at most 5 MiB"]
+        "big.yaml:1:1: error: big.yaml is 6.0 MiB; a brief, brand or sources file may be at most "
+        "5.0 MiB\n  hint: a file this large is almost certainly a mistake or a hostile file"]
 
 
 def test_nul_bytes_are_refused(workdir):
