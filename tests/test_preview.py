@@ -274,5 +274,5 @@ def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
     page.click("#fit-width")
     assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
     page.set_viewport_size({"width": 1000, "height": 900})  # fit follows the window
-    viewer = page.evaluate("() => document.getElementById('viewer').clientWidth")
-    assert widths()[0] == viewer - 48
+    page.wait_for_function("() => document.querySelector('figure.page img').clientWidth === "
+                           "document.getElementById('viewer').clientWidth - 48")
