@@ -61,6 +61,8 @@ def _run(arguments: list[str]) -> int:
     try:
         if arguments[:1] == ["build"]:
             engine.start(_jobs(arguments))  # before anything else loads: see brief.engine
+        elif arguments[:1] in (["watch"], ["preview"]):
+            engine.start()  # kept, with WeasyPrint loaded, for every rebuild
         _stop_on_signals()
         if (plain := _plain_command(arguments)) is not None:
             return plain

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # imported where used: `brief check` and up-to-date builds ne
     from brief.engine import LayoutProcess
     from brief.evidence import Evidence
     from brief.load import LoadedBrief
-    from brief.pdf import LayoutJob
+    from brief.pdf import LaidOut, LayoutJob, SourceBox
 
 OutputFormat = Literal["pdf", "html"]
 
@@ -61,6 +61,10 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: bool = False  # the output was already up to date
     contents: str | None = None  # what a check went through: "2 sections, 8 claims, …"
+    title: str | None = None  # the brief's title, as plain text, once it has loaded
+    page_sizes: list[tuple[float, float]] = field(default_factory=list)  # of a PDF laid out
+    source_boxes: list[SourceBox] = field(default_factory=list)  # where its blocks went
+    inputs: list[Path] = field(default_factory=list)  # the files it read, as far as it got
 
     @property
     def ok(self) -> bool:
@@ -201,6 +205,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     from brief.cite import format_citations
     from brief.evidence import check_evidence
     from brief.load import load_brief
+    from brief.markup import plain_text
     from brief.pdf import LayoutJob
     from brief.render import preload, render_html
     from brief.resources import templates_folder
@@ -208,6 +213,8 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     result = BuildResult(path)
     try:
         loaded = load_brief(path)
+        result.title = plain_text(loaded.brief.title)
+        result.inputs = _inputs(loaded, (), None) + _brand_file(loaded, options.brand)
         result.diagnostics = _lint(loaded, options.allow_network)
         evidence = check_evidence(loaded, options.require_evidence)
         result.diagnostics = _strictly(result.diagnostics + evidence.diagnostics, options.strict)
@@ -290,8 +297,7 @@ def _ledger_attachment(loaded, ledger) -> list[tuple[str, bytes, str]]:
              "it (W3C Web Annotation collection)")]
 
 
-def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnostic]]]
-            ) -> BuildResult:
+def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
     """Lay out (with `lay_out`, which returns pdf.render_pdf's answer) and write the output;
     on any error nothing is written."""
     from brief import freshness
@@ -306,13 +312,15 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
             data = prepared.html.encode("utf-8")
         else:
             try:
-                data, layout_warnings = lay_out()
+                laid_out = lay_out()
             except TooManyPages as too_long:
                 raise BriefError([overflow_error(prepared.loaded, too_long.pages,
                                                  too_long.overflow_mm)]) from None
             except RefusedFetches as refused:
                 raise BriefError(_located_refusals(prepared, refused)) from None
-            result.diagnostics += _strictly(layout_warnings, options.strict)
+            data = laid_out.pdf
+            result.diagnostics += _strictly(laid_out.warnings, options.strict)
+            result.page_sizes, result.source_boxes = laid_out.page_sizes, laid_out.source_boxes
         if result.ok:
             try:
                 write_atomically(data, output)
@@ -321,10 +329,10 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], tuple[bytes, list[Diagnos
                                         f"cannot write the output: {failure.strerror}",
                                         "check that the folder exists and is writable")]) from None
             result.output = output
-            freshness.remember(output, result.source,
-                               _inputs(prepared.loaded, prepared.citations.style.files,
-                                       prepared.brand),
-                               options.fingerprint(), templates_folder())
+            result.inputs = _inputs(prepared.loaded, prepared.citations.style.files,
+                                    prepared.brand)
+            freshness.remember(output, result.source, result.inputs, options.fingerprint(),
+                               templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)
@@ -388,6 +396,17 @@ def build(path: Path, options: BuildOptions) -> BuildResult:
     if isinstance(prepared, BuildResult):
         return prepared
     return _finish(prepared, lambda: engine.render_pdf(**prepared.layout_job))
+
+
+def _brand_file(loaded, override: Path | None) -> list[Path]:
+    """The brand file the brief names, if any, even one that cannot be read yet."""
+    from brief.brand import brand_path
+
+    try:
+        found = brand_path(loaded, override)
+    except BriefError:
+        return []  # outside the brief's folder: reported by the build
+    return [found[0]] if found else []
 
 
 def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:

@@ -8,6 +8,7 @@ says). A small Lua writer hands back the HTML of each cluster and of the bibliog
 from __future__ import annotations
 
 import functools
+import hashlib
 import html as html_module
 import importlib.util
 import json
@@ -240,17 +241,9 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
         # Cited once more, the brief gives the style's "ibid" in the brief's language, as
         # pandoc capitalised it.
         document += f"::: {{#probe-ibid}}\n[@{SELF_ID}]\n:::\n\n"
-    with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
-        bibliography = Path(scratch) / "sources.json"
-        bibliography.write_text(json.dumps(references, ensure_ascii=False), "utf-8")
-        output = run_pandoc(
-            ["--from", USER_MARKDOWN,
-             "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
-             "--csl", str(_named_authors(style.path, Path(scratch)) if every_author
-                          else style.path), "--metadata", f"lang={style.locale(brief.language)}",
-             "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
-            document, Location(loaded.where.brief_file))
-    result = json.loads(output)
+    result = json.loads(_cite_with_pandoc(document, json.dumps(references, ensure_ascii=False),
+                                          style, style.locale(brief.language), every_author,
+                                          Location(loaded.where.brief_file)))
     if style.lowercase_ibid:
         _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
     citations = Citations(style)
@@ -273,6 +266,39 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
             citations.bibliography.append(
                 Reference(entry["id"], safe_html(entry["html"]), entry.get("label") or None))
     return citations
+
+
+# A brief rebuilt on every save (brief watch, brief preview) usually cites the same sources in
+# the same order as before: pandoc's last answers are kept, keyed by everything it reads.
+_answers: dict[str, str] = {}
+KEPT_ANSWERS = 8
+
+
+def _cite_with_pandoc(document: str, references: str, style: Style, locale: str,
+                      every_author: bool, at: Location) -> str:
+    """Pandoc's JSON answer for the citations `document` and the CSL-JSON `references`."""
+    key = hashlib.sha256()
+    for part in (document, references, locale, str(every_author),
+                 str(WRITER.stat().st_mtime_ns)):
+        key.update(part.encode("utf-8") + b"\0")
+    for path in style.files:
+        key.update(str(path).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    if (answer := _answers.get(key.hexdigest())) is not None:
+        return answer
+    with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
+        bibliography = Path(scratch) / "sources.json"
+        bibliography.write_text(references, "utf-8")
+        answer = run_pandoc(
+            ["--from", USER_MARKDOWN,
+             "--to", str(WRITER), "--citeproc", "--bibliography", str(bibliography),
+             "--csl", str(_named_authors(style.path, Path(scratch)) if every_author
+                          else style.path), "--metadata", f"lang={locale}",
+             "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
+            document, at)
+    while len(_answers) >= KEPT_ANSWERS:
+        del _answers[next(iter(_answers))]  # the oldest
+    _answers[key.hexdigest()] = answer
+    return answer
 
 
 AUTHOR_DASH_RE = re.compile(r'\ssubsequent-author-substitute(?:-rule)?="[^"]*"')

@@ -96,49 +96,37 @@ def main_options(
     """Turn a YAML brief of claims, quotations and sources into a printable PDF."""
 
 
-@app.command()
-def build(
-    briefs: Annotated[list[Path], typer.Argument(
-        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
-        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
-    output: Annotated[Optional[str], typer.Option(
-        "-o", "--output", help="Output file (one brief) or folder (several, or a name ending "
-        "in /; created if missing). Default: beside each brief, with .pdf or .html.",
-        show_default=False)] = None,
-    format: Annotated[Optional[str], typer.Option(
-        "--format", callback=_one_of("pdf", "html"), metavar="[pdf|html]",
-        help="pdf, or html: one self-contained HTML file. Default: by the -o file's ending, "
-        "else pdf.", show_default=False)] = None,
-    layout: Annotated[Optional[str], typer.Option(
-        "--layout", callback=_one_of("brief", "handout"), metavar="[brief|handout]",
-        help="brief (the full brief) or handout (one page). Overrides the brief's `layout`.",
-        show_default=False)] = None,
-    paper: Annotated[str, typer.Option(
-        "--paper", callback=_one_of("a4", "letter"), metavar="[a4|letter]",
-        help="Paper size.")] = "a4",
-    style: Style = None,
-    brand: Brand = None,
-    pdf_variant: Annotated[Optional[str], typer.Option(
-        "--pdf-variant", callback=_pdf_variant, help="Write an archival PDF/A variant (e.g. "
-        "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)] = None,
-    for_print: Annotated[bool, typer.Option(
-        "--print", help="For a print shop: 3 mm bleed and crop marks.")] = False,
-    strict: Strict = False,
-    jobs: Annotated[int, typer.Option(
-        "-j", "--jobs", min=1, help="Lay out this many briefs at once, in parallel processes "
-        "(at most one per processor).")
-    ] = 1,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Rebuild even when an output is up to date.")] = False,
-    allow_network: AllowNetwork = False,
-    require_evidence: RequireEvidence = False,
-    ledger: Annotated[bool, typer.Option(
-        "--ledger", help="Add an Evidence appendix listing every citation and its evidence, "
-        "and attach the ledger as JSON to the PDF.")] = False,
-) -> None:
-    """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
+Output = Annotated[Optional[str], typer.Option(
+    "-o", "--output", help="Output file (one brief) or folder (several, or a name ending "
+    "in /; created if missing). Default: beside each brief, with .pdf or .html.",
+    show_default=False)]
+FormatOption = Annotated[Optional[str], typer.Option(
+    "--format", callback=_one_of("pdf", "html"), metavar="[pdf|html]",
+    help="pdf, or html: one self-contained HTML file. Default: by the -o file's ending, "
+    "else pdf.", show_default=False)]
+LayoutOption = Annotated[Optional[str], typer.Option(
+    "--layout", callback=_one_of("brief", "handout"), metavar="[brief|handout]",
+    help="brief (the full brief) or handout (one page). Overrides the brief's `layout`.",
+    show_default=False)]
+PaperOption = Annotated[str, typer.Option(
+    "--paper", callback=_one_of("a4", "letter"), metavar="[a4|letter]",
+    help="Paper size.")]
+PdfVariant = Annotated[Optional[str], typer.Option(
+    "--pdf-variant", callback=_pdf_variant, help="Write an archival PDF/A variant (e.g. "
+    "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)]
+ForPrint = Annotated[bool, typer.Option(
+    "--print", help="For a print shop: 3 mm bleed and crop marks.")]
+Ledger = Annotated[bool, typer.Option(
+    "--ledger", help="Add an Evidence appendix listing every citation and its evidence, "
+    "and attach the ledger as JSON to the PDF.")]
+
+
+def _briefs_and_options(briefs: list[Path], output: Optional[str], format: Optional[str],
+                        **fields):
+    """The briefs named (folders searched) and the BuildOptions of each; usage errors for a
+    folder with none and for several briefs written to one output."""
     from brief.build import BuildOptions, clashing_outputs, find_briefs
-    from brief.console import build_all, print_ignored
+    from brief.console import print_ignored
 
     skipped: list = []
     ignored: list = []
@@ -155,16 +143,46 @@ def build(
         target = output_file
         if folder is not None:
             target = folder / path.with_suffix(f".{format}").name
-        return BuildOptions(format=format, layout=layout, paper=paper, style=style,
-                            strict=strict, output=target, force=force,
-                            allow_network=allow_network, brand=brand,
-                            pdf_variant=pdf_variant, for_print=for_print,
-                            require_evidence=require_evidence, ledger=ledger)
+        return BuildOptions(format=format, output=target, **fields)
 
     if clashes := clashing_outputs(paths, options_for):
         raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
                                  "give them different names or build them separately",
                                  param_hint="-o")
+    return paths, options_for
+
+
+@app.command()
+def build(
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
+    output: Output = None,
+    format: FormatOption = None,
+    layout: LayoutOption = None,
+    paper: PaperOption = "a4",
+    style: Style = None,
+    brand: Brand = None,
+    pdf_variant: PdfVariant = None,
+    for_print: ForPrint = False,
+    strict: Strict = False,
+    jobs: Annotated[int, typer.Option(
+        "-j", "--jobs", min=1, help="Lay out this many briefs at once, in parallel processes "
+        "(at most one per processor).")
+    ] = 1,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even when an output is up to date.")] = False,
+    allow_network: AllowNetwork = False,
+    require_evidence: RequireEvidence = False,
+    ledger: Ledger = False,
+) -> None:
+    """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
+    from brief.console import build_all
+
+    paths, options_for = _briefs_and_options(
+        briefs, output, format, layout=layout, paper=paper, style=style, strict=strict,
+        force=force, allow_network=allow_network, brand=brand, pdf_variant=pdf_variant,
+        for_print=for_print, require_evidence=require_evidence, ledger=ledger)
     raise typer.Exit(build_all(paths, options_for, jobs))
 
 
@@ -198,6 +216,59 @@ def _output(output: Optional[str], format: Optional[str], several: bool
             f"`{path.with_suffix('.' + format)}`, or end it with / to write into a folder",
             param_hint="-o")
     return None, path, format
+
+
+@app.command()
+def watch(
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
+        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
+    output: Output = None,
+    format: FormatOption = None,
+    layout: LayoutOption = None,
+    paper: PaperOption = "a4",
+    style: Style = None,
+    brand: Brand = None,
+    pdf_variant: PdfVariant = None,
+    for_print: ForPrint = False,
+    strict: Strict = False,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Build briefs, then rebuild each whenever it or a file it reads is saved. Ctrl-C stops."""
+    from brief.console import watch_all
+
+    paths, options_for = _briefs_and_options(
+        briefs, output, format, layout=layout, paper=paper, style=style, strict=strict,
+        allow_network=allow_network, brand=brand, pdf_variant=pdf_variant, for_print=for_print)
+    raise typer.Exit(watch_all(paths, options_for))
+
+
+@app.command()
+def preview(
+    brief: Annotated[Path, typer.Argument(
+        help="The brief to preview.", exists=True, dir_okay=False, readable=True,
+        metavar="BRIEF.yaml", show_default=False)],
+    port: Annotated[int, typer.Option(
+        "--port", min=0, max=65535, help="Port on 127.0.0.1. Default: a free one.",
+        show_default=False)] = 0,
+    no_open: Annotated[bool, typer.Option(
+        "--no-open", help="Do not open the preview in the default browser.")] = False,
+    output: Output = None,
+    layout: LayoutOption = None,
+    paper: PaperOption = "a4",
+    style: Style = None,
+    brand: Brand = None,
+    strict: Strict = False,
+    allow_network: AllowNetwork = False,
+) -> None:
+    """Show the brief's pages in the browser, updated on every save. Ctrl-C stops."""
+    from brief.console import report_rebuild
+    from brief.preview import serve
+
+    paths, options_for = _briefs_and_options(
+        [brief], output, "pdf", layout=layout, paper=paper, style=style, strict=strict,
+        allow_network=allow_network, brand=brand)
+    raise typer.Exit(serve(paths[0], options_for(paths[0]), port, not no_open, report_rebuild))
 
 
 @app.command()

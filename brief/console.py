@@ -161,3 +161,43 @@ def _progress(total: int):
             progress.update(task, advance=1, description=str(result.source))
 
         yield advance
+
+
+def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) -> int:
+    """Build the briefs and rebuild each on every save, one line per build, until Ctrl-C."""
+    from brief.watch import watch
+
+    names = ", ".join(str(path) for path in paths)
+    sys.stderr.write(f"watching {names} and the files they read; Ctrl-C to stop\n")
+    try:
+        watch([(path, options_for(path)) for path in paths], report_rebuild)
+    except KeyboardInterrupt as interrupt:
+        if type(interrupt) is not KeyboardInterrupt:
+            raise  # SIGTERM or SIGHUP (brief.__main__): the command's own exit code
+        sys.stderr.write("stopped watching\n")  # Ctrl-C, the way to end a watch
+    return 0
+
+
+def report_rebuild(_watched, rebuild) -> None:
+    """The located problems of a build, then one line: when, what, how long, how it went."""
+    import time
+
+    result = rebuild.result
+    print_diagnostics(result)
+    at = time.strftime("%H:%M:%S", time.localtime(rebuild.finished_at))
+    warnings = sum(not d.is_error for d in result.diagnostics)
+    if result.ok:
+        pages = f"{_count(len(result.page_sizes), 'page')}, " if result.page_sizes else ""
+        sys.stderr.write(f"{at} wrote {result.output} in {rebuild.seconds:.2f} s: "
+                         f"{pages}{_count(warnings, 'warning')}\n")
+    else:
+        errors = sum(d.is_error for d in result.diagnostics)
+        kept = (f"{rebuild.kept} kept as it was" if rebuild.kept
+                else "nothing written")
+        sys.stderr.write(f"{at} failed {result.source}: {_count(errors, 'error')}, "
+                         f"{_count(warnings, 'warning')}; {kept}\n")
+    sys.stderr.flush()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

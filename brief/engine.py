@@ -44,7 +44,7 @@ class LayoutProcess:
         return True
 
     def receive(self):
-        """pdf.render_pdf's answer to the job sent: (PDF bytes, warnings), or its exception."""
+        """pdf.render_pdf's answer to the job sent (a pdf.LaidOut), or its exception."""
         import pickle
 
         self.busy = False

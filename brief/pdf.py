@@ -13,7 +13,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
@@ -115,14 +115,35 @@ class LayoutJob(TypedDict):
     attachments: list[tuple[str, bytes, str]]  # (file name, content, description)
 
 
+class SourceBox(NamedTuple):
+    """Where a block written at `line` of the brief was laid out: its border box on page
+    `page` (from 0), in CSS pixels from the page's top left corner."""
+
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    line: int
+
+
+class LaidOut(NamedTuple):
+    """render_pdf's answer."""
+
+    pdf: bytes
+    warnings: list[Diagnostic]
+    page_sizes: list[tuple[float, float]]  # width and height of each page, in CSS pixels
+    source_boxes: list[SourceBox]
+
+
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
                max_pages: int | None = None, shorter_html: str | None = None,
                fill_page: bool = False, summary_at: Location | None = None,
                limits: Limits = LIMITS,
-               attachments: list[tuple[str, bytes, str]] | None = None
-               ) -> tuple[bytes, list[Diagnostic]]:
-    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics.
+               attachments: list[tuple[str, bytes, str]] | None = None) -> LaidOut:
+    """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics,
+    and where each block of the brief (a `data-line` element) was laid out.
 
     The PDF is tagged (structure tree, language, title shown in the window) and declared
     PDF/UA-1 unless a PDF/A `variant` is asked for; PDF/A files stay tagged all the same.
@@ -171,6 +192,7 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                                                   f"{left:.2f}px; }}</style></head>", 1))
                     document = filled if len(filled.pages) == 1 else document
                 misplaced = misplaced_notes(document)
+                boxes = source_boxes(document)
                 pushed_lines = key_messages_pushed(document) if summary_at else 0
                 if max_pages is not None and len(document.pages) > max_pages:
                     overflow = overflow_mm(document, max_pages)
@@ -214,7 +236,27 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
             summary_at, f"the summary is too long for the key messages to fit under it on "
             f"page 1: {pushed_lines} line{'s' if pushed_lines > 1 else ''} too long",
             "shorten the summary (or the key messages); page 1 is what a busy reader sees"))
-    return pdf, diagnostics
+    sizes = [(page.width, page.height) for page in document.pages]
+    return LaidOut(pdf, diagnostics, sizes, boxes)
+
+
+def source_boxes(document) -> list[SourceBox]:
+    """The laid-out boxes of the elements that carry the brief line they come from.
+
+    A block split over two pages has a box on each; the boxes WeasyPrint makes inside a block
+    (lines, inline text) belong to the same element and are left out.
+    """
+    found = []
+    for number, page in enumerate(document.pages):
+        seen = set()
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            line = element.get("data-line") if element is not None else None
+            if line and line.isdecimal() and element not in seen:
+                seen.add(element)
+                found.append(SourceBox(number, box.border_box_x(), box.border_box_y(),
+                                       box.border_width(), box.border_height(), int(line)))
+    return found
 
 
 class RefusedFetches(BriefError):

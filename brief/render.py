@@ -102,6 +102,8 @@ class Rendered:
     note: Markup | None = None
     speaker: Markup | None = None
     id: str | None = None
+    line: int | None = None  # of the brief, where the block is written
+    item_lines: tuple[int, ...] = ()  # of a list's items
 
 
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
@@ -142,25 +144,36 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                              image_source=picture if path[-1] == "text" else None)
 
     labels = labels_for(brief.language)
+
+    def source_line(*path) -> int:
+        """The line of the brief a block is written on, kept in the HTML (`data-line`) so
+        that a preview can map a laid-out box back to it."""
+        return loaded.where.value(path).line
+
     sections = []
     for s, section in enumerate(brief.sections):
         blocks = []
         for b, block in enumerate(section.body):
             here = ("sections", s, "body", b)
+            line = source_line(*here)
             if isinstance(block, Claim):
-                blocks.append(Rendered("claim", html(here + ("claim",), block.claim), id=block.id))
+                blocks.append(Rendered("claim", html(here + ("claim",), block.claim), id=block.id,
+                                       line=line))
             elif isinstance(block, Quote):
                 blocks.append(Rendered(
                     "quote", html(here + ("quote",), block.quote),
                     note=html(here + ("source",), block.note_citation()),
-                    speaker=typeset(block.speaker) if block.speaker else None, id=block.id))
+                    speaker=typeset(block.speaker) if block.speaker else None, id=block.id,
+                    line=line))
             elif isinstance(block, Text):
-                blocks.append(Rendered("text", html(here + ("text",), block.text)))
+                blocks.append(Rendered("text", html(here + ("text",), block.text), line=line))
             elif isinstance(block, ListBlock):
                 blocks.append(Rendered("list", items=tuple(
-                    html(here + ("list", i), item) for i, item in enumerate(block.list))))
+                    html(here + ("list", i), item) for i, item in enumerate(block.list)),
+                    line=line, item_lines=tuple(source_line(*here, "list", i)
+                                                for i in range(len(block.list)))))
         sections.append({"heading": typeset(section.heading), "id": section.id,
-                         "blocks": blocks})
+                         "blocks": blocks, "line": source_line("sections", s, "heading")})
 
     page = {
         "size": PAPER_SIZES[paper],
@@ -182,7 +195,10 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "sections": sections,
         "recommendations": [
             {"to": typeset(rec.to), "actions": [html(("recommendations", r, "actions", a), action)
-                                       for a, action in enumerate(rec.actions)]}
+                                       for a, action in enumerate(rec.actions)],
+             "line": source_line("recommendations", r, "to"),
+             "action_lines": [source_line("recommendations", r, "actions", a)
+                              for a in range(len(rec.actions))]}
             for r, rec in enumerate(brief.recommendations)],
         "about": (html(("organisation", "about"), brief.organisation.about)
                   if brief.organisation.about else None),
@@ -203,6 +219,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "web_meta": web_metadata.meta_tags(brief),
         "json_ld": web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
         "page_address": web_metadata.page_address(brief),
+        "source_line": source_line,
         "css": Markup(_stylesheet(layout)),
         "web_css": Markup((templates_folder() / "web.css").read_text("utf-8")),
         "web_colours": web_colours((brand or Brand()).colours),

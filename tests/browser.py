@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 AXE = ROOT / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -63,3 +65,16 @@ def accessibility_node(page, role: str, name: str) -> dict[str, object]:
                 and node.get("name", {}).get("value") == name):
             return {prop["name"]: prop["value"].get("value") for prop in node.get("properties", [])}
     raise LookupError(f"no {role} named {name!r}")
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A fresh page (its own cookies and cache) whose console errors are kept in `.errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda message: message.type == "error" and page.errors.append(
+        message.text))
+    page.on("pageerror", lambda failure: page.errors.append(str(failure)))
+    yield page
+    context.close()

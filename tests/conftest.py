@@ -1,20 +1,29 @@
-"""Shared fixtures: the example brief, a CLI runner, and golden-file handling."""
+"""Shared fixtures: the example brief, the CLI run in-process or as a background process,
+golden-file handling, and (from tests.browser) a real browser."""
 
 from __future__ import annotations
 
+import os
+import queue
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from brief.cli import app
+from tests.browser import browser_page  # noqa: F401 - a fixture shared by browser tests
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "briefs" / "north-korea-refugees.yaml"
 DATA = Path(__file__).parent / "data"
+WAIT = 180  # seconds: a loaded CI machine can take long over a first, cold build
 
 
 def pytest_addoption(parser):
@@ -99,3 +108,76 @@ def browser():
 
     with chromium() as launched:
         yield launched
+
+
+class Running:
+    """A `brief` command running in the background, read line by line as it prints."""
+
+    def __init__(self, *args: str, cwd: Path):
+        self.process = subprocess.Popen([sys.executable, "-m", "brief", *args], cwd=cwd,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def expect(self, pattern: str, timeout: float = WAIT) -> list[str]:
+        """The lines printed until one matches `pattern` (the whole line), that one last."""
+        seen, deadline = [], time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no line like {pattern!r} after {seen}") from None
+            if line is None:
+                raise AssertionError(f"ended ({self.process.wait()}) after {seen}")
+            seen.append(line)
+            if re.fullmatch(pattern, line):
+                return seen
+
+    def quiet_for(self, seconds: float) -> list[str]:
+        """What it printed in the next `seconds`."""
+        time.sleep(seconds)
+        printed = []
+        while not self.lines.empty():
+            printed.append(self.lines.get())
+        return printed
+
+    def interrupt(self) -> tuple[int, list[str]]:
+        """Ctrl-C, as a terminal sends it to the whole process group; exit code and the rest
+        of the output."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=30)
+        rest = []
+        while (line := self.lines.get(timeout=5)) is not None:
+            rest.append(line)
+        return code, rest
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def running():
+    started: list[Running] = []
+
+    def start(*args: str, cwd: Path) -> Running:
+        started.append(Running(*args, cwd=cwd))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do: a new file renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, path)

@@ -213,3 +213,32 @@ def test_the_court_of_a_biblatex_case_is_in_its_note(workdir):
     [note] = [str(c.note) for c in format_citations(loaded).rendered.values()]
     assert note == ("Finogenov v. Russia, 18299/03 (European Court of Human Rights "
                     "December 20, 2011), ¶ 3.")
+
+
+def test_pandoc_runs_again_only_when_what_it_cites_changed(workdir, monkeypatch):
+    """A rebuild after editing words (brief watch) reuses the citations; a new locator, source
+    or style does not."""
+    from brief import cite
+
+    runs = []
+    real = cite.run_pandoc
+    monkeypatch.setattr(cite, "run_pandoc", lambda *args: runs.append(1) or real(*args))
+    monkeypatch.setattr(cite, "_answers", {})
+    brief = workdir / "b.yaml"
+
+    def cite_with(text: str) -> list[str]:
+        brief.write_text(text, "utf-8")
+        citations = format_citations(load_brief(Path("b.yaml")))
+        return [c.note or c.text for c in citations.rendered.values()]
+
+    original = BRIEF.format(style="chicago-note")
+    first = cite_with(original)
+    assert cite_with(original.replace("Second", "The second")) == first
+    assert len(runs) == 1
+    assert cite_with(original.replace("p. 403].\n      - claim: Third",
+                                      "p. 404].\n      - claim: Third"))[1].endswith(" 404.")
+    assert cite_with(original.replace("issued: 2015", "issued: 2016"))[0] != first[0]
+    assert cite_with(original.replace("style: chicago-note", "style: apa"))[0] != first[0]
+    assert len(runs) == 4
+    assert cite_with(original) == first
+    assert len(runs) == 4  # the first answer is still kept

@@ -1,0 +1,299 @@
+"""`brief preview`: the brief's pages in a browser tab that follows every save.
+
+The brief is built and rebuilt exactly as `brief watch` does (brief.watch); each good PDF is
+rendered page by page to images (pypdfium2), and a small Starlette app on the loopback address
+serves one HTML page, the page images and a stream of Server-Sent Events that tells the page
+what changed. A page image is named by the hash of its pixels, so the browser fetches only the
+pages an edit changed.
+
+The server is for the person at this computer only: it binds 127.0.0.1, answers only requests
+addressed to a loopback name (a web page elsewhere cannot reach it through DNS rebinding),
+serves no file of the disk, and its page may load nothing but what the server sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import io
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from brief.diagnostics import Diagnostic
+
+PAGE_FILE = Path(__file__).with_name("preview.html")
+RENDER_SCALE = 2.0  # pixels per PDF point: sharp at 150 % zoom, and on high-density screens
+KEEP_ALIVE_SECONDS = 15
+LOOPBACK_NAMES = ["127.0.0.1", "localhost"]
+ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 1h7l3 3v11H3z" '
+        'fill="#fff" stroke="#1b365d"/><path d="M5 6h6M5 8.5h6M5 11h4" stroke="#1b365d"/></svg>')
+
+
+def editor_link(path: Path, line: int | None = None, column: int | None = None) -> str:
+    """A link that opens the file (at this line) in Visual Studio Code, or an editor that
+    answers its links; the page adds `:LINE` to a link without one."""
+    link = f"vscode://file{quote(path.resolve().as_posix())}"
+    return link + "".join(f":{n}" for n in (line, column) if n is not None)
+
+
+class Preview:
+    """What the page shows: the last good pages and the last build's problems.
+
+    `update` is called from the thread that builds; the server's event loop is woken to send
+    the new state to every open page.
+    """
+
+    def __init__(self, brief: Path) -> None:
+        self.brief = brief
+        self.version = 0
+        self.state: dict = {"version": 0, "title": None, "building": True, "pages": [],
+                            "boxes": [], "lines": {}, "errors": [], "warnings": [],
+                            "brief": brief.name, "built": None, "good_build": None}
+        self.images: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+
+    # -- the building thread's side
+
+    def update(self, _watched, rebuild) -> None:
+        """Take a finished build: render its pages if it succeeded, keep its problems."""
+        result = rebuild.result
+        state = dict(self.state, building=False,
+                     built=time.strftime("%H:%M:%S", time.localtime(rebuild.finished_at)),
+                     seconds=round(rebuild.seconds, 2), ok=result.ok,
+                     errors=[self._diagnostic(d) for d in result.diagnostics if d.is_error],
+                     warnings=[self._diagnostic(d) for d in result.diagnostics
+                               if not d.is_error])
+        images = self.images
+        if result.ok and result.output is not None:
+            pages, images = self._render_pages(result.output.read_bytes(), result.page_sizes)
+            state.update(title=result.title, pages=pages, good_build=state["built"],
+                         boxes=[list(box) for box in result.source_boxes],
+                         lines=self._source_lines({box.line for box in result.source_boxes}),
+                         editor=editor_link(self.brief))
+        elif state["title"] is None and result.title:
+            state["title"] = result.title  # no good build yet: the title is still worth showing
+        with self._lock:
+            self.version += 1
+            state["version"] = self.version
+            self.state, self.images = state, images
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake)
+
+    def _render_pages(self, pdf: bytes, sizes: list[tuple[float, float]]
+                      ) -> tuple[list[dict], dict[str, bytes]]:
+        """Each page as a PNG named by the hash of its pixels; a page that looks as it did
+        keeps its name and is not encoded again."""
+        import pypdfium2
+
+        # The pages shown now stay until the browser has fetched the new ones.
+        images = {page["image"]: self.images[page["image"]] for page in self.state["pages"]}
+        pages = []
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            for number in range(len(document)):
+                page = document[number]
+                bitmap = page.render(scale=RENDER_SCALE)
+                picture = bitmap.to_pil()
+                digest = hashlib.sha256(picture.tobytes()).hexdigest()
+                if digest not in images:
+                    images[digest] = self.images.get(digest) or _png(picture)
+                width, height = (sizes[number] if number < len(sizes)
+                                 else (page.get_width() * 96 / 72, page.get_height() * 96 / 72))
+                pages.append({"image": digest, "width": width, "height": height})
+                page.close()
+        finally:
+            document.close()
+        return pages, images
+
+    def _diagnostic(self, diagnostic: Diagnostic) -> dict:
+        where = diagnostic.location
+        path = Path(where.path)
+        return {"where": f"{where.path}:{where.line}:{where.column}",
+                "severity": diagnostic.severity, "message": diagnostic.message,
+                "hint": diagnostic.hint,
+                "link": editor_link(path, where.line, where.column) if path.is_file() else None}
+
+    def _source_lines(self, numbers: set[int]) -> dict[str, str]:
+        """The YAML each laid-out block comes from: its first line and the lines indented
+        under it (a claim's `id`, a folded summary's text)."""
+        try:
+            lines = self.brief.read_text("utf-8", errors="replace").splitlines()
+        except OSError:
+            return {}
+        return {str(n): source_block(lines, n) for n in sorted(numbers) if 0 < n <= len(lines)}
+
+    # -- the server's side
+
+    def _wake(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    async def changes(self, request):
+        """The page's event stream: the state now, then each new one, and a comment now and
+        then so that a closed tab is noticed."""
+        self._loop = asyncio.get_running_loop()
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        sent = -1
+        while not await request.is_disconnected():
+            with self._lock:
+                state = self.state
+            if state["version"] != sent:
+                sent = state["version"]
+                yield f"data: {json.dumps(state, ensure_ascii=False)}\n\n"
+                continue
+            changed = self._changed
+            try:
+                await asyncio.wait_for(changed.wait(), KEEP_ALIVE_SECONDS)
+            except asyncio.TimeoutError:
+                yield ": still here\n\n"
+
+    def image(self, digest: str) -> bytes | None:
+        with self._lock:
+            return self.images.get(digest)
+
+
+def source_block(lines: list[str], number: int, most: int = 15) -> str:
+    """Line `number` (from 1) and the lines indented deeper that follow it, at most `most`."""
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    block = [lines[number - 1]]
+    for line in lines[number:]:
+        if line.strip() and indent(line) <= indent(block[0]):
+            break
+        block.append(line)
+    while block and not block[-1].strip():
+        block.pop()
+    return "\n".join(block[:most] + (["…"] if len(block) > most else []))
+
+
+def _png(picture) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", compress_level=1)  # fast: the bytes only cross the loopback
+    return buffer.getvalue()
+
+
+def page_html() -> tuple[str, str]:
+    """The preview page and the Content-Security-Policy that lets it run its own script only."""
+    text = PAGE_FILE.read_text("utf-8")
+    script = re.search(r"<script>(.*?)</script>", text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    policy = ("default-src 'none'; img-src 'self'; connect-src 'self'; "
+              f"style-src 'unsafe-inline'; script-src 'sha256-{digest}'; base-uri 'none'; "
+              "form-action 'none'; frame-ancestors 'none'")
+    return text, policy
+
+
+def application(preview: Preview):
+    """The Starlette app: the page, its event stream and the page images; nothing else."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from starlette.responses import HTMLResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
+    text, policy = page_html()
+    common = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+              "Cross-Origin-Resource-Policy": "same-origin"}
+
+    async def page(_request):
+        return HTMLResponse(text, headers={**common, "Content-Security-Policy": policy,
+                                           "Cache-Control": "no-store"})
+
+    async def events(request):
+        return StreamingResponse(preview.changes(request), media_type="text/event-stream",
+                                 headers={**common, "Cache-Control": "no-store"})
+
+    async def image(request):
+        data = preview.image(request.path_params["digest"])
+        if data is None:
+            return Response("Not Found", status_code=404, media_type="text/plain")
+        return Response(data, media_type="image/png",
+                        headers={**common, "Cache-Control": "private, max-age=31536000, "
+                                 "immutable"})
+
+    async def icon(_request):
+        return Response(ICON, media_type="image/svg+xml", headers=common)
+
+    routes = [Route("/", page), Route("/events", events), Route("/icon.svg", icon),
+              Route("/page/{digest:str}.png", image)]
+    return Starlette(routes=routes, middleware=[
+        # A request for another host name is a web page trying to reach this server by
+        # rebinding its own name to 127.0.0.1: refused.
+        Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES, www_redirect=False)])
+
+
+def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
+    """Build and watch the brief, serve the preview until Ctrl-C; the exit code."""
+    import socket
+    import sys
+
+    import uvicorn
+
+    from brief.watch import watch
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", port))
+    except OSError as failure:
+        listener.close()
+        sys.stderr.write(f"error: cannot listen on 127.0.0.1:{port}: {failure.strerror}\n"
+                         "  hint: choose another --port, or leave it out for a free one\n")
+        return 2
+    address = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    preview = Preview(brief)
+
+    def report_and_show(watched, rebuild) -> None:
+        report(watched, rebuild)
+        preview.update(watched, rebuild)
+
+    stop, broken = threading.Event(), threading.Event()
+    builder = threading.Thread(target=_watch_quietly, name="brief-watch", daemon=True,
+                               args=(watch, [(brief, options)], report_and_show, stop, broken))
+    builder.start()
+    sys.stderr.write(f"previewing {brief} at {address}; Ctrl-C to stop\n")
+    sys.stderr.flush()
+    if open_browser:
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
+    config = uvicorn.Config(application(preview), log_level="warning", lifespan="off",
+                            timeout_graceful_shutdown=1, access_log=False)
+    try:
+        uvicorn.Server(config).run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass  # uvicorn stops on Ctrl-C, then raises it again for us
+    finally:
+        stop.set()
+        builder.join(timeout=10)
+    if broken.is_set():
+        return 1
+    sys.stderr.write("stopped the preview\n")
+    return 0
+
+
+def _watch_quietly(watch, briefs, report, stop: threading.Event,
+                   broken: threading.Event) -> None:
+    """The building thread: the watch loop, until stopped; a failure it cannot report as a
+    diagnostic stops the preview with a message rather than leaving a page that never
+    changes."""
+    import os
+    import signal
+    import sys
+
+    try:
+        watch(briefs, report, stop)
+    except Exception as failure:  # noqa: BLE001 - said to the user, who can report it
+        sys.stderr.write(f"error: the preview stopped rebuilding: {failure}\n"
+                         "  hint: this is a bug in brief; please report it with the brief\n")
+        broken.set()
+        os.kill(os.getpid(), signal.SIGINT)  # stops the server as Ctrl-C would

@@ -1,0 +1,278 @@
+"""`brief preview` in a real browser (Chromium, through Playwright), and its server as an
+attacker would try it: only its own page and pages, only on the loopback address, only for a
+loopback host name."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from tests.conftest import EXAMPLE, WAIT, Running, save
+
+ERROR_LINE = ("north-korea-refugees.yaml:{line}:12: error: YAML syntax: did not find expected "
+              "',' or ']'")
+
+
+def start_preview(brief: Path, start) -> tuple[str, object]:
+    server = start("preview", "--no-open", brief.name, cwd=brief.parent)
+    first = server.expect(r"previewing .* at http://127\.0\.0\.1:\d+/; Ctrl-C to stop")[-1]
+    server.expect(r"\d\d:\d\d:\d\d wrote north-korea-refugees\.pdf in .*")
+    return re.search(r"http://\S+/", first).group(0), server
+
+
+@pytest.fixture
+def preview(example_copy, running):
+    """`brief preview --no-open` of a copy of the example: its address and the process."""
+    return start_preview(example_copy, running)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One preview for the tests that only send it requests."""
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copy(EXAMPLE, folder)
+    server = None
+
+    def start(*args, cwd):
+        nonlocal server
+        server = Running(*args, cwd=cwd)
+        return server
+
+    try:
+        yield start_preview(folder / EXAMPLE.name, start)[0]
+    finally:
+        if server:
+            server.stop()
+
+
+def request(address: str, path: str, host: str | None = None, method: str = "GET"
+            ) -> tuple[int, dict[str, str], bytes]:
+    """A raw request, the path sent exactly as written (no client tidies `..` away)."""
+    port = int(address.rsplit(":", 1)[1].strip("/"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", f"127.0.0.1:{port}" if host is None else host)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def wait_for_title(page, title: str) -> None:
+    page.wait_for_function("title => document.title === title", arg=title, timeout=WAIT * 1000)
+
+
+def test_preview_shows_the_pages_and_follows_edits_errors_and_fixes(
+        preview, example_copy, browser_page):
+    address, server = preview
+    page = browser_page
+    images = []
+    page.on("request", lambda sent: "/page/" in sent.url and images.append(sent.url))
+    page.goto(address)
+    wait_for_title(page, "Fleeing North Korea: No Safe Passage Through China")
+    count = len(pypdf.PdfReader(example_copy.with_suffix(".pdf")).pages)
+    page.wait_for_function("count => [...document.querySelectorAll('figure.page img')].length "
+                           "=== count && [...document.querySelectorAll('figure.page img')]"
+                           ".every(i => i.complete && i.naturalWidth > 0)", arg=count)
+    assert page.locator("figure.page figcaption").all_inner_texts() == [
+        f"Page {n} of {count}" for n in range(1, count + 1)]
+    assert len(images) == count
+    assert page.locator("#status").inner_text().endswith(f"· {count} pages")
+
+    # A change on the last page only: only that page is fetched again, the reader stays put.
+    page.evaluate("() => { document.getElementById('viewer').scrollTop = 1500; }")
+    text = example_copy.read_text("utf-8")
+    save(example_copy, text.replace("contact: policy@example.org", "contact: desk@example.org"))
+    page.wait_for_function("([count, before]) => document.querySelectorAll('figure.page img')"
+                           "[count - 1].src !== before", arg=[count, images[-1]],
+                           timeout=WAIT * 1000)
+    page.wait_for_function("count => document.querySelectorAll('figure.page img')[count - 1]"
+                           ".complete", arg=count)
+    assert len(images) == count + 1 and images[-1] not in images[:-1]
+    assert page.evaluate("() => document.getElementById('viewer').scrollTop") == 1500
+
+    # The new title carries markup, which the page shows as typed and never runs.
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+    save(example_copy, text.replace('title: "Fleeing North Korea:',
+                                    'title: "Leaving North Korea <img src=x onerror=alert(1)>:'))
+    leaving = "Leaving North Korea <img src=x onerror=alert(1)>: No Safe Passage Through China"
+    wait_for_title(page, leaving)
+    assert page.locator("#title").inner_text() == leaving
+    assert page.locator("header img").count() == 0 and dialogs == []
+
+    broken = text.replace("sections:\n", "sections:\n  - heading: [unclosed\n", 1)
+    save(example_copy, broken)
+    line = broken.splitlines().index("  - heading: [unclosed") + 2
+    problems = page.locator("#problems")
+    problems.wait_for(state="visible", timeout=WAIT * 1000)
+    assert problems.locator("h2").inner_text() == "The last save has 1 error"
+    assert problems.locator("li").all_inner_texts() == [
+        ERROR_LINE.format(line=line) + "\nhint: check the indentation and the brackets or quotes of this line and the one "
+        "before"]
+    link = problems.locator("li a").get_attribute("href")
+    assert link == f"vscode://file{example_copy.resolve().as_posix()}:{line}:12"
+    assert page.locator("figure.page img").count() == count  # the last good pages stay in view
+    assert page.title() == leaving
+    assert page.locator("#status").inner_text().startswith("failed ")
+
+    save(example_copy, text)
+    problems.wait_for(state="hidden", timeout=WAIT * 1000)
+    wait_for_title(page, "Fleeing North Korea: No Safe Passage Through China")
+    assert page.errors == []
+
+
+def test_a_click_on_a_paragraph_shows_its_yaml_line_with_an_editor_link(
+        preview, example_copy, browser_page):
+    address, _ = preview
+    page = browser_page
+    page.goto(address)
+    first = page.locator("figure.page img").first
+    page.wait_for_function("() => document.querySelector('figure.page img')?.complete",
+                           timeout=WAIT * 1000)
+    # Clicked in the middle of the summary's box on page 1, wherever the layout put it.
+    summary = page.evaluate(
+        "() => state.boxes.find(b => b[0] === 0 && state.lines[b[5]].startsWith('summary'))")
+    image = first.bounding_box()
+    width, height = 793.7007874015749, 1122.5196850393702
+    first.click(position={"x": (summary[1] + summary[3] / 2) / width * image["width"],
+                          "y": (summary[2] + summary[4] / 2) / height * image["height"]})
+    lines = example_copy.read_text("utf-8").splitlines()
+    number = lines.index("summary: >-") + 1
+    last = next(n for n in range(number, len(lines)) if not lines[n].startswith(" "))
+    assert page.locator("#source-where").inner_text() == (
+        f"north-korea-refugees.yaml, lines {number}–{last}")
+    assert page.locator("#source-line li").all_inner_texts() == lines[number - 1:last]
+    assert page.locator("#source-line").get_attribute("start") == str(number)
+    assert page.locator("#source-open").get_attribute("href") == (
+        f"vscode://file{example_copy.resolve().as_posix()}:{number}")
+    assert page.locator(".highlight").count() == 1
+
+    # A claim on a later page: its lines, with its id indented under them.
+    claim = lines.index("        id: routes-via-china") - 2
+    box = page.evaluate(f"() => state.boxes.find(b => b[5] === {claim})")
+    on = page.locator("figure.page img").nth(box[0])
+    on.scroll_into_view_if_needed()
+    image = on.bounding_box()
+    on.click(position={"x": (box[1] + box[3] / 2) / width * image["width"],
+                       "y": (box[2] + box[4] / 2) / height * image["height"]})
+    assert page.locator("#source-line li").all_inner_texts() == [  # shown without the indent
+        text[6:] for text in lines[claim - 1:claim + 3]]
+    assert page.locator("#source-open").get_attribute("href").endswith(f":{claim}")
+
+
+@pytest.mark.parametrize("path", [
+    "/../../../../etc/passwd",
+    "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/page/..%2f..%2f..%2fetc%2fpasswd.png",
+    "/page/../../north-korea-refugees.yaml",
+    "/north-korea-refugees.yaml",
+    "/north-korea-refugees.pdf",
+    "/page/",
+    "/page/" + "0" * 64 + ".png",
+    "/brief/preview.py",
+    "//etc/passwd",
+    "/static/",
+])
+def test_nothing_but_its_own_page_and_pages_is_served(served, path):
+    status, _, body = request(served, path)
+    assert (status, body) == (404, b"Not Found")
+
+
+def test_the_page_itself_may_load_only_what_the_server_sends(served):
+    address = served
+    status, headers, body = request(address, "/")
+    assert status == 200
+    policy = headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'; img-src 'self'; connect-src 'self'; ")
+    assert "frame-ancestors 'none'" in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert b"<script>" in body and b"http" not in body.split(b"<script>")[1]
+    assert request(address, "/", method="POST")[0] == 405
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
+                                  "localhost.evil.example:{port}", ""])
+def test_a_host_name_other_than_loopback_is_refused(served, host):
+    """DNS rebinding: a page on evil.example points its name at 127.0.0.1 and reads from the
+    preview as from its own site; the Host header still says evil.example."""
+    address = served
+    port = address.rsplit(":", 1)[1].strip("/")
+    status, _, body = request(address, "/", host=host.format(port=port))
+    assert (status, body) == (400, b"Invalid host header")
+    assert request(address, "/", host=f"localhost:{port}")[0] == 200
+
+
+def test_the_server_listens_on_the_loopback_address_only(served):
+    address = served
+    port = int(address.rsplit(":", 1)[1].strip("/"))
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                listening.append(local.rsplit(":", 1)[0])
+    assert listening == ["0100007F"]  # 127.0.0.1, and no IPv6 or wildcard address
+
+
+def test_ctrl_c_stops_the_preview_cleanly(preview):
+    _, server = preview
+    code, rest = server.interrupt()
+    assert (code, rest[-1:]) == (0, ["stopped the preview"])
+
+
+def test_a_port_in_use_is_a_usage_error(command, example_copy):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, output = command("preview", "--no-open", "--port", str(port), example_copy.name,
+                               cwd=example_copy.parent)
+    assert (code, output) == (2, f"error: cannot listen on 127.0.0.1:{port}: Address already in "
+                              "use\n  hint: choose another --port, or leave it out for a free "
+                              "one\n")
+
+
+def test_preview_of_a_folder_is_a_usage_error(command, tmp_path):
+    code, output = command("preview", "--no-open", ".", cwd=tmp_path)
+    assert code == 2
+    assert output.splitlines()[-1] == ("Error: Invalid value for 'BRIEF.yaml': file '.' is a "
+                                       "directory.")
+
+
+
+def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
+    address, _ = preview
+    page = browser_page
+    page.goto(address)
+    page.wait_for_function("() => document.querySelector('figure.page img')?.complete",
+                           timeout=WAIT * 1000)
+
+    def widths() -> tuple[float, str]:
+        shown = page.evaluate("() => document.querySelector('figure.page img').clientWidth")
+        return round(shown), page.locator("#zoom-level").inner_text()
+
+    viewer = page.evaluate("() => document.getElementById('viewer').clientWidth")
+    assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
+    assert page.locator("#fit-width").get_attribute("aria-pressed") == "true"
+    page.click("#actual-size")
+    assert widths() == (794, "100 %")  # A4 at 96 CSS pixels to the inch
+    assert page.locator("#fit-width").get_attribute("aria-pressed") == "false"
+    page.click("#zoom-in")
+    assert widths() == (873, "110 %")
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert widths() == (714, "90 %")
+    page.click("#fit-width")
+    assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
+    page.set_viewport_size({"width": 1000, "height": 900})  # fit follows the window
+    page.wait_for_function("() => document.querySelector('figure.page img').clientWidth === "
+                           "document.getElementById('viewer').clientWidth - 48")

@@ -1,0 +1,102 @@
+"""`brief watch`, run as users run it: rebuilt on every save of the brief or a file it reads,
+one line per build, the last good PDF kept through a broken save, Ctrl-C ends it cleanly."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+
+from tests.conftest import DATA, save
+
+WROTE = r"\d\d:\d\d:\d\d wrote {name} in \d+\.\d\d s: {pages} pages?, {warnings} warnings?"
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def test_watch_rebuilds_on_save_keeps_the_last_good_pdf_and_stops_on_ctrl_c(
+        example_copy, running):
+    folder, name = example_copy.parent, example_copy.name
+    pdf = example_copy.with_suffix(".pdf")
+    watch = running("watch", name, cwd=folder)
+    wrote = WROTE.format(name=re.escape(pdf.name), pages=r"(\d+)", warnings=0)
+    printed = watch.expect(wrote)
+    assert printed[:-1] == [f"watching {name} and the files they read; Ctrl-C to stop"]
+    assert re.fullmatch(wrote, printed[-1]).group(1) == str(len(pypdf.PdfReader(pdf).pages))
+
+    text = example_copy.read_text("utf-8")
+    save(example_copy, text.replace('title: "Fleeing North', 'title: "Leaving North'))
+    watch.expect(wrote)
+    assert "Leaving North Korea" in pdf_text(pdf)
+    good = pdf.read_bytes()
+
+    broken = text.replace("sections:\n", "sections:\n  - heading: [unclosed\n", 1)
+    save(example_copy, broken)
+    line = broken.splitlines().index("  - heading: [unclosed") + 2
+    printed = watch.expect(r".* failed .*")
+    assert printed[:-1] == [
+        f"{name}:{line}:12: error: YAML syntax: did not find expected ',' or ']'",
+        "  hint: check the indentation and the brackets or quotes of this line and the one "
+        "before"]
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d failed {re.escape(name)}: 1 error, 0 warnings; "
+                        rf"{re.escape(pdf.name)} kept as it was", printed[-1])
+    assert pdf.read_bytes() == good  # the last good PDF, untouched
+
+    save(example_copy, text)
+    watch.expect(wrote)
+    assert "Fleeing North Korea" in pdf_text(pdf)
+
+    code, rest = watch.interrupt()
+    assert (code, rest) == (0, ["stopped watching"])
+    assert not list(folder.glob(".*.part"))  # no half-written output left behind
+
+
+def test_watch_rebuilds_when_a_sources_file_changes_and_not_for_other_files(tmp_path, running):
+    folder = tmp_path / "multi"
+    shutil.copytree(DATA / "multi-sources", folder)
+    (folder / "notes.txt").write_text("not read by the brief", "utf-8")
+    watch = running("watch", "brief.yaml", cwd=folder)
+    wrote = WROTE.format(name="brief.pdf", pages=r"\d+", warnings=r"\d+")
+    watch.expect(wrote)
+
+    (folder / "notes.txt").write_text("still not read by the brief", "utf-8")
+    (folder / "brief.pdf").with_name("other.yaml").write_text("title: x\n", "utf-8")
+    assert watch.quiet_for(3) == []
+
+    refs = folder / "refs.yaml"
+    save(refs, refs.read_text("utf-8").replace("Report on Indentation", "Report on Tabs"))
+    watch.expect(wrote)
+    assert "Report on Tabs" in pdf_text(folder / "brief.pdf")
+    assert watch.interrupt() == (0, ["stopped watching"])
+
+
+def test_watch_of_a_missing_brief_is_a_usage_error(command, tmp_path):
+    code, output = command("watch", "missing.yaml", cwd=tmp_path)
+    assert code == 2
+    assert output.splitlines()[-1] == ("Error: Invalid value for 'BRIEF.yaml|FOLDER...': path "
+                                       "'missing.yaml' does not exist.")
+
+
+def test_a_brief_broken_from_the_start_is_built_once_fixed(tmp_path, running):
+    folder = tmp_path / "multi"
+    shutil.copytree(DATA / "multi-sources", folder)
+    brief = folder / "brief.yaml"
+    text = brief.read_text("utf-8")
+    brief.write_text(text.replace("summary:", "summary: [", 1), "utf-8")
+    watch = running("watch", "brief.yaml", cwd=folder)
+    printed = watch.expect(r".* failed brief\.yaml: 1 error, 0 warnings; nothing written")
+    assert printed[1].startswith("brief.yaml:")
+    assert not (folder / "brief.pdf").exists()
+
+    save(brief, text)
+    wrote = WROTE.format(name="brief.pdf", pages=r"\d+", warnings=r"\d+")
+    watch.expect(wrote)
+    refs = folder / "refs.yaml"  # read only now that the brief loads: watched from now on
+    save(refs, refs.read_text("utf-8").replace("Report on Indentation", "Report on Tabs"))
+    watch.expect(wrote)
+    assert "Report on Tabs" in pdf_text(folder / "brief.pdf")
+    assert watch.interrupt() == (0, ["stopped watching"])
