@@ -76,10 +76,8 @@ def workdir(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def example_copy(tmp_path) -> Path:
-    """The example brief copied into a temporary folder, so builds write nothing in the repo."""
-    target = tmp_path / "briefs"
+def copy_example(target: Path) -> Path:
+    """The example's folder copied to `target` without the files built beside it: the brief."""
     def outputs(folder: str, names: list[str]) -> list[str]:
         # Built PDFs and HTML files beside the briefs stay behind; the sources' copies come.
         if Path(folder) != EXAMPLE.parent:
@@ -88,6 +86,12 @@ def example_copy(tmp_path) -> Path:
 
     shutil.copytree(EXAMPLE.parent, target, ignore=outputs)
     return target / EXAMPLE.name
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    """The example brief copied into a temporary folder, so builds write nothing in the repo."""
+    return copy_example(tmp_path / "briefs")
 
 
 @pytest.fixture(scope="session")

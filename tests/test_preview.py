@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import http.client
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from tests.conftest import EXAMPLE, WAIT, Running, save
+from tests.conftest import WAIT, Running, copy_example, save
 
 ERROR_LINE = ("north-korea-refugees.yaml:{line}:12: error: YAML syntax: did not find expected "
               "',' or ']'")
@@ -34,8 +33,7 @@ def preview(example_copy, running):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One preview for the tests that only send it requests."""
-    folder = tmp_path_factory.mktemp("served")
-    shutil.copy(EXAMPLE, folder)
+    brief = copy_example(tmp_path_factory.mktemp("served") / "briefs")
     server = None
 
     def start(*args, cwd):
@@ -44,7 +42,7 @@ def served(tmp_path_factory):
         return server
 
     try:
-        yield start_preview(folder / EXAMPLE.name, start)[0]
+        yield start_preview(brief, start)[0]
     finally:
         if server:
             server.stop()
