@@ -136,11 +136,6 @@ def quote_fragments(pages: list[Page]) -> list[tuple[int, int, bool, bool]]:
     return fragments
 
 
-def footer_lines(page: Page) -> int:
-    """How many lines of text the running footer takes."""
-    return len(page.footer)
-
-
 SUPERSCRIPT = 0.8  # a note call is set at 0.7 of its line's size
 
 
