@@ -109,11 +109,14 @@ class Rendered:
 def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
                 for_print: bool = False, lede: bool = False,
-                ledger: dict[str, Any] | None = None, allow_network: bool = False) -> str:
+                ledger: dict[str, Any] | None = None, allow_network: bool = False,
+                source_lines: bool = False) -> str:
     """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
 
     `lede` puts the summary under the title of a handout that has key messages too; `ledger`
-    (from evidence_appendix) adds the Evidence appendix. Pictures are embedded from the files
+    (from evidence_appendix) adds the Evidence appendix. `source_lines` marks each block with
+    the line of the brief it is written on (`data-line`), for a layout that reports where each
+    line's block landed (a preview's clicks); a published page has no use for them. Pictures are embedded from the files
     the check resolved (check.resolve_picture); a picture that does not pass it stops the
     render with a located BriefError.
     """
@@ -149,6 +152,9 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         """The line of the brief a block is written on, kept in the HTML (`data-line`) so
         that a preview can map a laid-out box back to it."""
         return loaded.where.value(path).line
+
+    def data_line(number: int) -> Markup:
+        return Markup(f' data-line="{number}"') if source_lines else Markup("")
 
     sections = []
     for s, section in enumerate(brief.sections):
@@ -220,6 +226,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "json_ld": web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
         "page_address": web_metadata.page_address(brief),
         "source_line": source_line,
+        "data_line": data_line,
         "css": Markup(_stylesheet(layout)),
         "web_css": Markup((templates_folder() / "web.css").read_text("utf-8")),
         "web_colours": web_colours((brand or Brand()).colours),
