@@ -162,14 +162,24 @@ class Preview:
 
 
 def source_block(lines: list[str], number: int, most: int = 15) -> str:
-    """Line `number` (from 1) and the lines indented deeper that follow it, at most `most`."""
-    def indent(line: str) -> int:
-        return len(line) - len(line.lstrip(" "))
+    """Line `number` (from 1) and the lines that belong to it, at most `most`.
 
-    block = [lines[number - 1]]
+    A value's own lines are those indented deeper than its key. A block that starts a list item
+    (`- claim: …`) also takes the item's other keys written on one line or as text (an `id`, a
+    quotation's `source`), but not a key that opens a list or mapping of its own: a section's
+    heading is shown without the section's body.
+    """
+    first = lines[number - 1]
+    item = re.match(r" *((?:- +)*)", first)
+    key_column = item.end()
+    block = [first]
     for line in lines[number:]:
-        if line.strip() and indent(line) <= indent(block[0]):
-            break
+        depth = len(line) - len(line.lstrip(" "))
+        if line.strip() and depth <= key_column:
+            opens_a_block = re.fullmatch(r"[^#]*:\s*(#.*)?", line.strip()) is not None
+            sibling = item.group(1) and depth == key_column and not line.lstrip().startswith("-")
+            if not sibling or opens_a_block:
+                break
         block.append(line)
     while block and not block[-1].strip():
         block.pop()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from brief.preview import source_block
 from tests.conftest import WAIT, Running, copy_example, save
 
 ERROR_LINE = ("north-korea-refugees.yaml:{line}:12: error: YAML syntax: did not find expected "
@@ -274,3 +275,21 @@ def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
     page.set_viewport_size({"width": 1000, "height": 900})  # fit follows the window
     page.wait_for_function("() => document.querySelector('figure.page img').clientWidth === "
                            "document.getElementById('viewer').clientWidth - 48")
+
+
+def test_the_lines_shown_for_a_block_are_its_own():
+    lines = ["title: A brief", "date: 2024-01-01", "sections:",
+             "  - heading: Routes  # the first", "    id: routes", "    body:",
+             "      - claim: >-", "          Most routes pass through China",
+             "          [@song2015].", "", "        id: via-china",
+             "      - quote: \"Words\"", "        source: coi2014", "        locator: p. 2",
+             "  - heading: Law", "    body: []"]
+    assert source_block(lines, 1) == "title: A brief"
+    # A heading, with its section's id but not the section's body.
+    assert source_block(lines, 4).splitlines() == lines[3:5]
+    # A claim, with its text and its id; a quotation with its source and locator.
+    assert source_block(lines, 7).splitlines() == lines[6:11]
+    assert source_block(lines, 12).splitlines() == lines[11:14]
+    assert source_block(lines, 16) == "    body: []"
+    long = ["summary: >-"] + [f"  line {n}" for n in range(20)] + ["date: 2024-01-01"]
+    assert source_block(long, 1, most=5).splitlines() == long[:5] + ["…"]
