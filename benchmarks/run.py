@@ -135,6 +135,11 @@ def warm_and_cold(example: Path, repeat: int) -> tuple[float, float]:
     return statistics.median(warm), statistics.median(cold)
 
 
+def copy_sources(folder: Path) -> None:
+    """The local copies of the sources that the example's quotations are checked against."""
+    shutil.copytree(EXAMPLE.parent / "sources", folder / "sources")
+
+
 def scaled_brief(factor: int, folder: Path) -> Path:
     """The example with its sections repeated `factor` times (ids made unique)."""
     text = EXAMPLE.read_text("utf-8")
@@ -168,6 +173,7 @@ def main() -> None:
     try:
         example = scratch / EXAMPLE.name  # built beside its copy, as users build
         shutil.copy(EXAMPLE, example)
+        copy_sources(scratch)
         html = scratch / "example.html"
         run(BRIEF + ["build", "--force", "--format", "html", "-o", str(html), str(example)])
 
@@ -202,6 +208,7 @@ def main() -> None:
 
         batch = scratch / "batch"
         batch.mkdir()
+        copy_sources(batch)
         for n in range(6):
             shutil.copy(EXAMPLE, batch / f"brief-{n}.yaml")
         one, two, serial, parallel = medians(

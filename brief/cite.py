@@ -277,13 +277,17 @@ KEPT_ANSWERS = 8
 def _cite_with_pandoc(document: str, references: str, style: Style, locale: str,
                       every_author: bool, at: Location) -> str:
     """Pandoc's JSON answer for the citations `document` and the CSL-JSON `references`."""
-    key = hashlib.sha256()
-    for part in (document, references, locale, str(every_author),
-                 str(WRITER.stat().st_mtime_ns)):
-        key.update(part.encode("utf-8") + b"\0")
-    for path in style.files:
-        key.update(str(path).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    if (answer := _answers.get(key.hexdigest())) is not None:
+    def key() -> str:
+        digest = hashlib.sha256()
+        for part in (document, references, locale, str(every_author),
+                     str(WRITER.stat().st_mtime_ns)):
+            digest.update(part.encode("utf-8") + b"\0")
+        for path in style.files:
+            digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    before = key()
+    if (answer := _answers.get(before)) is not None:
         return answer
     with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
         bibliography = Path(scratch) / "sources.json"
@@ -295,9 +299,15 @@ def _cite_with_pandoc(document: str, references: str, style: Style, locale: str,
                           else style.path), "--metadata", f"lang={locale}",
              "--metadata", "link-citations=false", "--metadata", "link-bibliography=true"],
             document, at)
+    try:
+        unchanged = key() == before
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        return answer  # the style was saved while pandoc read it: keep no answer for either
     while len(_answers) >= KEPT_ANSWERS:
         del _answers[next(iter(_answers))]  # the oldest
-    _answers[key.hexdigest()] = answer
+    _answers[before] = answer
     return answer
 
 

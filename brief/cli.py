@@ -233,13 +233,16 @@ def watch(
     for_print: ForPrint = False,
     strict: Strict = False,
     allow_network: AllowNetwork = False,
+    require_evidence: RequireEvidence = False,
+    ledger: Ledger = False,
 ) -> None:
     """Build briefs, then rebuild each whenever it or a file it reads is saved. Ctrl-C stops."""
     from brief.console import watch_all
 
     paths, options_for = _briefs_and_options(
         briefs, output, format, layout=layout, paper=paper, style=style, strict=strict,
-        allow_network=allow_network, brand=brand, pdf_variant=pdf_variant, for_print=for_print)
+        allow_network=allow_network, brand=brand, pdf_variant=pdf_variant, for_print=for_print,
+        require_evidence=require_evidence, ledger=ledger)
     raise typer.Exit(watch_all(paths, options_for))
 
 
@@ -260,6 +263,8 @@ def preview(
     brand: Brand = None,
     strict: Strict = False,
     allow_network: AllowNetwork = False,
+    require_evidence: RequireEvidence = False,
+    ledger: Ledger = False,
 ) -> None:
     """Show the brief's pages in the browser, updated on every save. Ctrl-C stops."""
     from brief.console import report_rebuild
@@ -267,7 +272,8 @@ def preview(
 
     paths, options_for = _briefs_and_options(
         [brief], output, "pdf", layout=layout, paper=paper, style=style, strict=strict,
-        allow_network=allow_network, brand=brand)
+        allow_network=allow_network, brand=brand, require_evidence=require_evidence,
+        ledger=ledger)
     raise typer.Exit(serve(paths[0], options_for(paths[0]), port, not no_open, report_rebuild))
 
 

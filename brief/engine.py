@@ -164,6 +164,23 @@ def start(count: int = 1) -> None:
     _first_pid = pid
 
 
+def revive() -> None:
+    """Start the layout process again if the one started for this command has stopped (it
+    ran out of memory, or was killed), so that a watch's later builds are laid out under the
+    same limits as its first, not in the command itself."""
+    if not _processes or _processes[0].owner != os.getpid():
+        return
+    if running():
+        try:
+            ended, _ = os.waitpid(_first_pid, os.WNOHANG)
+        except OSError:
+            ended = _first_pid  # not our child any more: gone
+        if not ended:
+            return  # alive
+    stop()
+    start()
+
+
 def running() -> list[LayoutProcess]:
     """The layout processes of this command that still take jobs (none in a process forked
     from it)."""

@@ -58,6 +58,7 @@ class Preview:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
+        self._closed = False
 
     # -- the building thread's side
 
@@ -83,8 +84,7 @@ class Preview:
             self.version += 1
             state["version"] = self.version
             self.state, self.images = state, images
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake)
+        self._tell_the_pages()
 
     def _render_pages(self, pdf: bytes, sizes: list[tuple[float, float]]
                       ) -> tuple[list[dict], dict[str, bytes]]:
@@ -129,6 +129,20 @@ class Preview:
             return {}
         return {str(n): source_block(lines, n) for n in sorted(numbers) if 0 < n <= len(lines)}
 
+    def close(self) -> None:
+        """End the pages' event streams, so that the server stops at once (a stream left open
+        would be cut off after the grace period, with a traceback)."""
+        self._closed = True
+        self._tell_the_pages()
+
+    def _tell_the_pages(self) -> None:
+        if self._loop is None:
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._wake)
+        except RuntimeError:
+            pass  # the server has stopped (a build that ended after Ctrl-C): nobody to tell
+
     # -- the server's side
 
     def _wake(self) -> None:
@@ -143,7 +157,7 @@ class Preview:
         if self._changed is None:
             self._changed = asyncio.Event()
         sent = -1
-        while not await request.is_disconnected():
+        while not self._closed and not await request.is_disconnected():
             with self._lock:
                 state = self.state
             if state["version"] != sent:
@@ -193,13 +207,17 @@ def _png(picture) -> bytes:
 
 
 def page_html() -> tuple[str, str]:
-    """The preview page and the Content-Security-Policy that lets it run its own script only."""
+    """The preview page and the Content-Security-Policy that lets it use its own style sheet
+    and script only (the script sets styles through the DOM, which the policy allows)."""
     text = PAGE_FILE.read_text("utf-8")
-    script = re.search(r"<script>(.*?)</script>", text, re.S).group(1)
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+
+    def digest(tag: str) -> str:
+        body = re.search(rf"<{tag}>(.*?)</{tag}>", text, re.S).group(1)
+        return base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+
     policy = ("default-src 'none'; img-src 'self'; connect-src 'self'; "
-              f"style-src 'unsafe-inline'; script-src 'sha256-{digest}'; base-uri 'none'; "
-              "form-action 'none'; frame-ancestors 'none'")
+              f"style-src 'sha256-{digest('style')}'; script-src 'sha256-{digest('script')}'; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     return text, policy
 
 
@@ -276,10 +294,15 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
         import webbrowser
 
         threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            preview.close()
+            super().handle_exit(sig, frame)
+
     config = uvicorn.Config(application(preview), log_level="warning", lifespan="off",
                             timeout_graceful_shutdown=1, access_log=False)
     try:
-        uvicorn.Server(config).run(sockets=[listener])
+        Server(config).run(sockets=[listener])
     except KeyboardInterrupt:
         pass  # uvicorn stops on Ctrl-C, then raises it again for us
     finally:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from brief import engine
 from brief.build import (BuildOptions, BuildResult, _unforeseen_failure, build,
                          default_output)
 
@@ -39,11 +40,13 @@ class Watched:
 
     def rebuild(self) -> Rebuild:
         known = {path: _stamp(path) for path in {*self.inputs, self.path.resolve()}}
+        started_ns = time.time_ns()
         start = time.perf_counter()
         # Always built, even when up to date: the loop reports every save, and the build
         # tells it which files to watch. A build that fails unforeseen is reported like any
         # failed build, and the loop goes on.
         options = replace(self.options, force=True)
+        engine.revive()
         result = _unforeseen_failure(self.path, lambda: build(self.path, options))
         seconds = time.perf_counter() - start
         read = {Path(path).resolve() for path in result.inputs} | {self.path.resolve()}
@@ -51,9 +54,11 @@ class Watched:
         # ones an earlier build read, so that fixing any of them brings the next build.
         if not result.ok:
             read |= set(self.inputs)
-        # Files first read by this build are stamped now; a save while it ran is seen by
-        # comparing the stamps taken before it started.
-        self.inputs = {path: known[path] if path in known else _stamp(path) for path in read}
+        # Files known before the build keep the stamps taken before it started, so that a save
+        # while it ran is seen. Files it read for the first time are stamped now, and one saved
+        # after the build began (it may have read the old text) counts as changed already.
+        self.inputs = {path: known[path] if path in known else _new_stamp(path, started_ns)
+                       for path in read}
         output = self.options.output or default_output(self.path, self.options)
         kept = output if not result.ok and output.is_file() else None
         return Rebuild(result, seconds, time.time(), kept)
@@ -70,6 +75,11 @@ def _stamp(path: Path) -> tuple | None:
     except OSError:
         return None
     return status.st_ino, status.st_mtime_ns, status.st_size
+
+
+def _new_stamp(path: Path, since_ns: int) -> tuple | None:
+    stamp = _stamp(path)
+    return None if stamp is None or stamp[1] > since_ns else stamp
 
 
 def _folders(watched: list[Watched]) -> list[Path]:

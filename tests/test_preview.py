@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 from pathlib import Path
 
 import pypdf
@@ -191,6 +192,7 @@ def test_the_page_itself_may_load_only_what_the_server_sends(served):
     policy = headers["content-security-policy"]
     assert policy.startswith("default-src 'none'; img-src 'self'; connect-src 'self'; ")
     assert "frame-ancestors 'none'" in policy
+    assert "unsafe" not in policy
     assert headers["x-content-type-options"] == "nosniff"
     assert b"<script>" in body and b"http" not in body.split(b"<script>")[1]
     assert request(address, "/", method="POST")[0] == 405
@@ -224,6 +226,32 @@ def test_ctrl_c_stops_the_preview_cleanly(preview):
     _, server = preview
     code, rest = server.interrupt()
     assert (code, rest[-1:]) == (0, ["stopped the preview"])
+
+
+def test_ctrl_c_with_the_page_open_stops_without_a_traceback(preview):
+    address, server = preview
+    connection = http.client.HTTPConnection(address.split("/")[2], timeout=WAIT)
+    connection.request("GET", "/events")
+    stream = connection.getresponse()
+    assert stream.readline().startswith(b"data: ")  # the page is following the builds
+    code, rest = server.interrupt()
+    connection.close()
+    assert (code, rest) == (0, ["stopped the preview"])
+
+
+def test_ctrl_c_in_the_middle_of_a_rebuild_stops_cleanly(preview, example_copy):
+    address, server = preview
+    connection = http.client.HTTPConnection(address.split("/")[2], timeout=WAIT)
+    connection.request("GET", "/events")
+    assert connection.getresponse().readline().startswith(b"data: ")
+    text = example_copy.read_text("utf-8")
+    save(example_copy, text.replace("contact: policy@example.org", "contact: desk@example.org"))
+    time.sleep(0.3)  # the save is seen and the rebuild under way: it takes longer than this
+    code, rest = server.interrupt()
+    connection.close()
+    assert code == 0, rest
+    assert rest[-1:] == ["stopped the preview"]
+    assert not [line for line in rest if "error" in line.lower()], rest
 
 
 def test_a_port_in_use_is_a_usage_error(command, example_copy):

@@ -3,7 +3,10 @@ one line per build, the last good PDF kept through a broken save, Ctrl-C ends it
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import time
 import shutil
 from pathlib import Path
 
@@ -98,5 +101,42 @@ def test_a_brief_broken_from_the_start_is_built_once_fixed(tmp_path, running):
     refs = folder / "refs.yaml"  # read only now that the brief loads: watched from now on
     save(refs, refs.read_text("utf-8").replace("Report on Indentation", "Report on Tabs"))
     watch.expect(wrote)
+    assert "Report on Tabs" in pdf_text(folder / "brief.pdf")
+    assert watch.interrupt() == (0, ["stopped watching"])
+
+
+def layout_processes(pid: int) -> set[int]:
+    """The processes a command forked (its layout process), as Linux lists them."""
+    return {int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()}
+
+
+def test_a_layout_process_that_died_is_started_again_for_the_next_build(example_copy, running):
+    folder, name = example_copy.parent, example_copy.name
+    watch = running("watch", name, cwd=folder)
+    watch.expect(r".* wrote .*")
+    first, = layout_processes(watch.process.pid)
+    os.kill(first, signal.SIGKILL)  # as the kernel does to a process out of memory
+
+    text = example_copy.read_text("utf-8")
+    save(example_copy, text.replace("contact: policy@example.org", "contact: desk@example.org"))
+    assert watch.expect(r".* (wrote|failed) .*")[-1].split()[1] == "wrote"
+    # Laid out in a new layout process, under its limits, not in the command itself.
+    assert layout_processes(watch.process.pid) - {first}
+
+
+def test_a_sources_file_saved_during_the_first_build_brings_another(tmp_path, running):
+    folder = tmp_path / "multi"
+    shutil.copytree(DATA / "multi-sources", folder)
+    watch = running("watch", "brief.yaml", cwd=folder)
+    watch.expect(r"watching .*")
+    # The first build has read the sources by now and is still laying out (it waits for
+    # WeasyPrint to load); on a faster machine it is over, and the save is an ordinary one.
+    time.sleep(1.2)
+    refs = folder / "refs.yaml"
+    save(refs, refs.read_text("utf-8").replace("Report on Indentation", "Report on Tabs"))
+    wrote = WROTE.format(name="brief.pdf", pages=r"\d+", warnings=r"\d+")
+    watch.expect(wrote)
+    watch.expect(wrote)  # the save is not missed
     assert "Report on Tabs" in pdf_text(folder / "brief.pdf")
     assert watch.interrupt() == (0, ["stopped watching"])
