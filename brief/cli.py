@@ -154,9 +154,7 @@ def _briefs_and_options(briefs: list[Path], output: Optional[str], format: Optio
 
 @app.command()
 def build(
-    briefs: Annotated[list[Path], typer.Argument(
-        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
-        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
+    briefs: Briefs,
     output: Output = None,
     format: FormatOption = None,
     layout: LayoutOption = None,
@@ -220,9 +218,7 @@ def _output(output: Optional[str], format: Optional[str], several: bool
 
 @app.command()
 def watch(
-    briefs: Annotated[list[Path], typer.Argument(
-        help="Brief YAML files, or folders of briefs.", exists=True, readable=True,
-        metavar="BRIEF.yaml|FOLDER...", show_default=False)],
+    briefs: Briefs,
     output: Output = None,
     format: FormatOption = None,
     layout: LayoutOption = None,
