@@ -244,12 +244,15 @@ def source_boxes(document) -> list[SourceBox]:
     """The laid-out boxes of the elements that carry the brief line they come from.
 
     A block split over two pages has a box on each; the boxes WeasyPrint makes inside a block
-    (lines, inline text) belong to the same element and are left out.
+    (lines, inline text) belong to the same element and are left out. A note's box is the
+    note at the foot of the page, not its call in the text (a box of the same element).
     """
     found = []
     for number, page in enumerate(document.pages):
         seen = set()
         for box in _descendants(page._page_box):
+            if (box.element_tag or "").endswith("::footnote-call"):
+                continue
             element = getattr(box, "element", None)
             line = element.get("data-line") if element is not None else None
             if line and line.isdecimal() and element not in seen:

@@ -138,7 +138,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
             rendered = citations.for_field(path, index)
             return citation_template.render(text=rendered.text,
                                             note=rendered.note if with_notes else None,
-                                            number=rendered.number, label=labels["note"])
+                                            number=rendered.number, label=labels["note"],
+                                            line=data_line(source_line(*path)))
 
         def picture(written: str) -> str:
             return picture_url(loaded, written, loaded.where.value(path), "picture",

@@ -166,6 +166,17 @@ def test_a_click_on_a_paragraph_shows_its_yaml_line_with_an_editor_link(
         text[6:] for text in lines[claim - 1:claim + 3]]
     assert page.locator("#source-open").get_attribute("href").endswith(f":{claim}")
 
+    # Its note, at the foot of the same page: the lines that cite it.
+    note = page.evaluate(f"() => state.boxes.filter(b => b[5] === {claim}).at(-1)")
+    assert note[0] == box[0] and note[2] > box[2] + box[4]
+    page.locator("#source-line").evaluate("list => list.replaceChildren()")
+    on.click(position={"x": (note[1] + note[3] / 2) / width * image["width"],
+                       "y": (note[2] + note[4] / 2) / height * image["height"]})
+    assert page.locator("#source-line li").all_inner_texts() == [
+        text[6:] for text in lines[claim - 1:claim + 3]]
+    highlight = page.locator(".highlight").bounding_box()
+    assert highlight["y"] > image["y"] + image["height"] * 0.7  # the note's box, not the claim's
+
 
 @pytest.mark.parametrize("path", [
     "/../../../../etc/passwd",
