@@ -168,7 +168,8 @@ def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) ->
     from brief.watch import watch
 
     names = ", ".join(str(path) for path in paths)
-    sys.stderr.write(f"watching {names} and the files they read; Ctrl-C to stop\n")
+    they = "they read" if len(paths) > 1 else "it reads"
+    sys.stderr.write(f"watching {names} and the files {they}; Ctrl-C to stop\n")
     try:
         watch([(path, options_for(path)) for path in paths], report_rebuild)
     except KeyboardInterrupt as interrupt:

@@ -285,6 +285,11 @@ def read_yaml_file(path: Path, at: Location | None = None) -> tuple[Any, SourceM
 def _read_text(path: Path, shown: str, at: Location | None = None) -> str:
     raw = read_limited(path, shown, at or Location(shown), "a brief, brand or sources file",
                        LIMITS.file_bytes)
+    if raw.startswith(b"%PDF-"):  # the brief's own output, given by mistake for the brief
+        raise BriefError([error(
+            Location(shown, 1, 1), "this is a PDF file, not a brief",
+            f"give the brief's YAML file instead (e.g. {Path(shown).with_suffix('.yaml').name}); "
+            "the PDF is what a build writes")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as failure:

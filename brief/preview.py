@@ -294,6 +294,7 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
         import webbrowser
 
         threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
+
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame) -> None:
             preview.close()

@@ -121,6 +121,19 @@ def test_errors_are_located_and_nothing_is_written(run, tmp_path):
     assert not brief.with_suffix(".pdf").exists()
 
 
+def test_a_pdf_given_for_the_brief_is_named_for_what_it_is(example_pdf, run, tmp_path):
+    given = tmp_path / "sahel.pdf"
+    given.write_bytes(example_pdf.read_bytes())
+    for command in ("build", "check"):
+        code, output = run(command, str(given))
+        assert code == 1
+        assert output.splitlines()[:2] == [
+            f"{given}:1:1: error: this is a PDF file, not a brief",
+            "  hint: give the brief's YAML file instead (e.g. sahel.yaml); the PDF is what a "
+            "build writes"]
+    assert given.read_bytes() == example_pdf.read_bytes()
+
+
 def test_failed_build_keeps_the_previous_pdf(example_copy, run):
     assert run("build", str(example_copy))[0] == 0
     pdf = example_copy.with_suffix(".pdf")

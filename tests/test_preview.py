@@ -121,6 +121,7 @@ def test_preview_shows_the_pages_and_follows_edits_errors_and_fixes(
     assert page.locator("figure.page img").count() == count  # the last good pages stay in view
     assert page.title() == leaving
     assert page.locator("#status").inner_text().startswith("failed ")
+    assert page.locator("#no-warnings").inner_text() == "None so far: the checks stop at the errors."
 
     save(example_copy, text)
     problems.wait_for(state="hidden", timeout=WAIT * 1000)
@@ -174,8 +175,12 @@ def test_a_click_on_a_paragraph_shows_its_yaml_line_with_an_editor_link(
                        "y": (note[2] + note[4] / 2) / height * image["height"]})
     assert page.locator("#source-line li").all_inner_texts() == [
         text[6:] for text in lines[claim - 1:claim + 3]]
-    highlight = page.locator(".highlight").bounding_box()
-    assert highlight["y"] > image["y"] + image["height"] * 0.7  # the note's box, not the claim's
+    # Outlined where the note is printed: the outline's edges are the box's, to the pixel.
+    image, highlight = on.bounding_box(), page.locator(".highlight").bounding_box()
+    scale = image["height"] / height
+    assert abs(highlight["y"] - (image["y"] + note[2] * scale)) < 1.5
+    assert abs(highlight["height"] - note[4] * scale) < 1.5
+    assert abs(highlight["x"] - (image["x"] + note[1] * scale)) < 1.5
 
 
 @pytest.mark.parametrize("path", [
@@ -298,6 +303,10 @@ def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
         shown = page.evaluate("() => document.querySelector('figure.page img').clientWidth")
         return round(shown), page.locator("#zoom-level").inner_text()
 
+    # The keys that scroll work at once, with no click in the page first.
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => document.getElementById('viewer').scrollTop > 0",
+                           timeout=WAIT * 1000)
     viewer = page.evaluate("() => document.getElementById('viewer').clientWidth")
     assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
     assert page.locator("#fit-width").get_attribute("aria-pressed") == "true"
@@ -309,6 +318,15 @@ def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
     page.keyboard.press("-")
     page.keyboard.press("-")
     assert widths() == (714, "90 %")
+    # Zoomed wider than the window, the page's left edge can still be scrolled to.
+    for _ in range(6):
+        page.keyboard.press("+")
+    assert widths() == (2381, "300 %")
+    page.evaluate("() => { document.getElementById('viewer').scrollLeft = 0; }")
+    left = page.evaluate("() => document.querySelector('figure.page img')"
+                         ".getBoundingClientRect().left - document.getElementById('viewer')"
+                         ".getBoundingClientRect().left")
+    assert 0 <= left <= 20
     page.click("#fit-width")
     assert widths() == (viewer - 48, f"{round((viewer - 48) / 793.7007874015749 * 100)} %")
     page.set_viewport_size({"width": 1000, "height": 900})  # fit follows the window

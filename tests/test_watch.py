@@ -28,7 +28,7 @@ def test_watch_rebuilds_on_save_keeps_the_last_good_pdf_and_stops_on_ctrl_c(
     watch = running("watch", name, cwd=folder)
     wrote = WROTE.format(name=re.escape(pdf.name), pages=r"(\d+)", warnings=0)
     printed = watch.expect(wrote)
-    assert printed[:-1] == [f"watching {name} and the files they read; Ctrl-C to stop"]
+    assert printed[:-1] == [f"watching {name} and the files it reads; Ctrl-C to stop"]
     assert re.fullmatch(wrote, printed[-1]).group(1) == str(len(pypdf.PdfReader(pdf).pages))
 
     text = example_copy.read_text("utf-8")
