@@ -303,7 +303,10 @@ def test_zoom_steps_actual_size_and_fit_to_width(preview, browser_page):
         shown = page.evaluate("() => document.querySelector('figure.page img').clientWidth")
         return round(shown), page.locator("#zoom-level").inner_text()
 
-    # The keys that scroll work at once, with no click in the page first.
+    # The keys that scroll work at once, with no click in the page first, and the focus that
+    # this takes draws no ring around the pages.
+    assert page.evaluate("() => document.activeElement.id") == "viewer"
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "none"
     page.keyboard.press("PageDown")
     page.wait_for_function("() => document.getElementById('viewer').scrollTop > 0",
                            timeout=WAIT * 1000)
