@@ -238,8 +238,9 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
 
                 stop_all()
                 raise
+        result.inputs = _inputs(loaded, citations.style.files, brand)  # all of them, now
         _refuse_overwriting_an_input(options.output or default_output(path, options),
-                                     _inputs(loaded, citations.style.files, brand), loaded)
+                                     result.inputs, loaded)
         ledger = appendix = None
         if options.ledger:
             from brief.ledger import ledger_rows
@@ -331,8 +332,6 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
                                         f"cannot write the output: {failure.strerror}",
                                         "check that the folder exists and is writable")]) from None
             result.output = output
-            result.inputs = _inputs(prepared.loaded, prepared.citations.style.files,
-                                    prepared.brand)
             freshness.remember(output, result.source, result.inputs, options.fingerprint(),
                                templates_folder())
     except BriefError as failure:
