@@ -45,6 +45,14 @@ ATTACKS = {
     "100,000-character title": attack.long_title,
     "sparse 6 GB refs.json": attack.sparse_sources,
     "sparse 6 GB picture": attack.sparse_picture,
+    "excerpt `a [w x] zzz`, long words": attack.insertion_backtracking,
+    "PDF copy, 1,000 pages x 200,000 ch.": attack.shared_stream_copy,
+    "200 MiB text copy": attack.large_text_copy,
+    "20 KB excerpt, 300 KB copy": attack.long_excerpt,
+    "10 KB excerpt, 10 MB copy": lambda f: attack.long_excerpt(f, 9_990, 9_900_000),
+    "200 ellipsis parts": attack.many_ellipses,
+    "HTML copy `<![[x`": attack.html_marked_section,
+    "HTML copy, 100,000 `<!--`": attack.html_unclosed_comments,
 }
 
 

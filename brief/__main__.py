@@ -50,7 +50,9 @@ def _jobs(arguments: list[str]) -> int:
             jobs = argument.removeprefix("--jobs=")
         elif argument.startswith("-j"):
             jobs = argument.removeprefix("-j")
-    return int(jobs) if jobs.isdecimal() and int(jobs) > 0 else 1
+    from brief.numbers import whole_number
+
+    return whole_number(jobs) or 1
 
 
 def _run(arguments: list[str]) -> int:

@@ -28,6 +28,7 @@ from brief.markup import (
 )
 from brief.model import CSL_VARIABLES, Quote
 from brief.limits import LIMITS
+from brief.numbers import DIGITS, whole_number
 from brief.pictures import read_picture
 
 
@@ -161,7 +162,7 @@ def _bare_keys(text: str, known: list[str]) -> list[tuple[int, str, str]]:
 PAGE_LABELS = {"p.", "pp.", "page", "pages"}
 # Arabic page numbers and ranges only: `e1234` (an article number) or `xi-xx` say nothing of
 # the pages a citation may name.
-PAGE_RANGE = r"(\d+)(?:\s*(?:-+|–|—)\s*(\d+))?"  # 399-415, 399–415, 399--415
+PAGE_RANGE = rf"({DIGITS})(?:\s*(?:-+|–|—)\s*({DIGITS}))?(?![0-9])"  # 399-415, 399–415, 399--415
 PAGE_LIST = rf"{PAGE_RANGE}(?:\s*,\s*{PAGE_RANGE})*"  # 4, 7-9
 PAGES_RE = re.compile(rf"\s*{PAGE_LIST}\s*")
 PAGE_RANGE_RE = re.compile(PAGE_RANGE)
@@ -176,7 +177,7 @@ def _page_ranges(text: str) -> list[tuple[int, int]]:
         first, last = match.group(1), match.group(2) or match.group(1)
         if len(last) < len(first):  # 450-52 means 450 to 452
             last = first[: len(first) - len(last)] + last
-        ranges.append((int(first), int(last)))
+        ranges.append((whole_number(first), whole_number(last)))
     return ranges
 
 
@@ -207,8 +208,7 @@ def _pages(loaded: LoadedBrief) -> list[Diagnostic]:
             shown = str(extra["page"]).replace("--", "–").replace("-", "–")
             spans[source.id] = (_page_ranges(str(extra["page"])),
                                 f"outside the pages of `{source.id}` ({shown})", "page")
-        elif str(extra.get("number-of-pages", "")).strip().isdigit():
-            count = int(str(extra["number-of-pages"]).strip())
+        elif (count := whole_number(extra.get("number-of-pages"))) is not None:
             spans[source.id] = ([(1, count)], f"past the end of `{source.id}` ({count} pages)",
                                 "number-of-pages")
     problems = []

@@ -12,45 +12,61 @@ lists and the appendix prints.
 from __future__ import annotations
 
 import bisect
+import codecs
 import contextlib
 import difflib
 import hashlib
-import json
 import os
 import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
+from brief.cache import read_entry, write_entry
+from brief.limits import LIMITS, Limits, read_limited
 from brief.load import LoadedBrief, resolve_inside
 from brief.markup import ITEM_RE, NARRATIVE_RE, find_citations, plain_text
 from brief.model import Claim, NodePath, Quote
+from brief.numbers import DIGITS, whole_number
 
-# Limits for copies from strangers (docs/security.md). PDFium is fuzzed continuously, and these
-# bound what a hostile file can cost: its size, its pages, the text of a page and the time.
-MAX_COPY_BYTES = 200 * 1024 * 1024
-MAX_PAGES = 3000
-MAX_PAGE_CHARS = 200_000
-MAX_SECONDS = 60.0
-MAX_MEMORY = 2 * 1024 ** 3  # of the process that reads a PDF
-GRACE_SECONDS = 5.0  # past MAX_SECONDS, before the process that reads a PDF is stopped
+GRACE_SECONDS = 5.0  # past its time, before the process that reads a copy is stopped
 # Parts of a quotation split by an ellipsis must stand this close together in the source.
 ELLIPSIS_GAP = 2000
 # A bracketed insertion stands for at most this many words of the source.
 INSERTION_WORDS = 8
 # Words of context either side of a passage, for the ledger's TextQuoteSelector.
 CONTEXT_CHARS = 32
-EXTRACTOR_VERSION = "3"  # bump when extraction or folding changes: the cache is keyed by it
+EXTRACTOR_VERSION = "4"  # bump when extraction or folding changes: the cache is keyed by it
 
 PDF_SUFFIXES = (".pdf",)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+HOSTILE = "the file may be damaged or hostile; use another copy"
 
 Status = Literal["verified", "other page", "not found", "no copy"]
+
+
+class Budget:
+    """The time a brief's evidence may take, reading every copy and matching every excerpt
+    together (docs/security.md): three slow copies cost one budget, not three."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.evidence_seconds
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def spent_message(self) -> str:
+        return (f"the evidence check of this brief took more than "
+                f"{self.limits.evidence_seconds:.0f} seconds")
+
+
+class OutOfTime(Exception):
+    """The budget ran out while an excerpt was looked for."""
 
 
 # --- reading copies ------------------------------------------------------------------------
@@ -67,57 +83,58 @@ class Copy:
     paged: bool  # False for an HTML page or a text file without form feeds
 
 
-def cache_folder() -> Path:
-    override = os.environ.get("BRIEF_CACHE_DIR")
-    base = Path(override) if override else (
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "brief")
-    return base / "evidence"
+def read_copy(path: Path, shown: str, at: Location, budget: Budget) -> Copy:
+    """The copy's text per page, from the cache when this content was read before.
 
-
-def read_copy(path: Path, shown: str, at: Location) -> Copy:
-    """The copy's text per page, from the cache when this content was read before."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_COPY_BYTES:
-            raise BriefError([error(at, f"{shown} is {size // (1024 * 1024)} MiB; a copy may be "
-                                    f"at most {MAX_COPY_BYTES // (1024 * 1024)} MiB")])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefError([error(at, f"copy not found: {shown}",
-                                "paths are relative to the brief's folder")]) from None
-    except IsADirectoryError:
-        raise BriefError([error(at, f"{shown} is a folder, not a file")]) from None
-    except OSError as failure:
-        raise BriefError([error(at, f"cannot read {shown}: {failure.strerror}")]) from None
-    digest = hashlib.sha256(data).hexdigest()
+    The file is read like every other file a brief names (a regular file, within its size
+    limit); its text is extracted and capped in a process of its own, under the copy's
+    memory limit and the time the brief's budget has left. What a copy could not give (too
+    much text, no text layer, damaged, hanging) is remembered too, so that a watch does not
+    pay for it again on every save.
+    """
+    limits = budget.limits
+    data = read_limited(path, shown, at, "a copy", limits.copy_bytes)
     kind = _kind(path, data, shown, at)
-    cached = cache_folder() / f"{digest}-{kind}-{EXTRACTOR_VERSION}.json"
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        record = json.loads(cached.read_text("utf-8"))
+    digest = hashlib.sha256(data)  # not of `data + …`: that would copy a 200 MiB file
+    digest.update(repr((kind, EXTRACTOR_VERSION, limits.copy_pages, limits.copy_characters,
+                        limits.copy_page_characters)).encode())
+    key = digest.hexdigest()
+    record = read_entry("evidence", key + ".json")
+    with contextlib.suppress(TypeError, KeyError, ValueError):
+        if "failure" in record:
+            message, hint = record["failure"]
+            raise BriefError([error(at, message.replace(COPY_NAME, shown),
+                                    hint and hint.replace(COPY_NAME, shown))])
         return Copy(path, shown, tuple(record["pages"]), tuple(record["labels"]),
                     record["paged"])
-    if kind == "pdf":
-        pages, labels = _in_own_process(_pdf_pages, data, shown, at)
-        paged = True
-    elif kind == "html":
-        pages, labels, paged = [_html_text(_decode(data, shown, at))], [None], False
-    else:
-        pages = _decode(data, shown, at).split("\f")
-        labels, paged = [None] * len(pages), len(pages) > 1
-    pages = [fold_for_display(page) for page in pages]
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"pages": pages, "labels": labels, "paged": paged}),
-                             "utf-8")
-        os.replace(temporary, cached)
+    allowed = budget.left()
+    if allowed <= 0:
+        raise BriefError([error(at, f"{shown} was not read: {budget.spent_message()}",
+                                "check the copies that take long on their own")])
+    try:
+        pages, labels, paged = _in_own_process(_extract, data, kind, shown, at, limits, allowed)
+    except BriefError as failure:
+        # A copy that failed on its own is remembered; one that ran out of the time other
+        # copies left it may read well next time. No real copy needs half the budget.
+        timed_out = "seconds" in failure.diagnostics[0].message
+        if not timed_out or allowed >= limits.evidence_seconds / 2:
+            first = failure.diagnostics[0]
+            write_entry("evidence", key + ".json", {"failure": [
+                first.message.replace(shown, COPY_NAME),
+                first.hint and first.hint.replace(shown, COPY_NAME)]}, limits.cache_bytes)
+        raise
+    write_entry("evidence", key + ".json", {"pages": pages, "labels": labels, "paged": paged},
+                limits.cache_bytes)
     return Copy(path, shown, tuple(pages), tuple(labels), paged)
+
+
+COPY_NAME = "\0copy\0"  # stands for the copy's name in a remembered failure
 
 
 def _kind(path: Path, data: bytes, shown: str, at: Location) -> str:
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        if not data[:1024].lstrip().startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        if b"%PDF-" not in data[:1024]:
             raise BriefError([error(at, f"{shown} is not a PDF file",
                                     "save the source as PDF, HTML or text, and name it so")])
         return "pdf"
@@ -129,8 +146,44 @@ def _kind(path: Path, data: bytes, shown: str, at: Location) -> str:
                             "a copy ends in .pdf (with a text layer), .html or .txt/.md")])
 
 
+def _extract(data: bytes, kind: str, shown: str, at: Location, limits: Limits,
+             seconds: float) -> tuple[list[str], list[str | None], bool]:
+    """The folded text of each page, the file's page labels, and whether it has pages; in the
+    reading process, so that only text within the limits ever reaches brief."""
+    if kind == "pdf":
+        pages, labels = _pdf_pages(data, shown, at, limits, seconds)
+        paged = True
+    else:
+        if len(data) > 4 * limits.copy_characters:  # UTF-8 takes at most 4 bytes a character
+            raise _too_much_text(shown, at, limits)
+        text = _decode(data, shown, at)
+        del data
+        pages = [_html_text(text)] if kind == "html" else text.split("\f")
+        labels, paged = [None] * len(pages), kind == "text" and len(pages) > 1
+    folded, total = [], 0
+    for page in pages:
+        folded.append(fold_for_display(page[:limits.copy_page_characters]))
+        total += len(folded[-1])
+        if total > limits.copy_characters:
+            raise _too_much_text(shown, at, limits)
+    return folded, labels, paged
+
+
+def _too_much_text(shown: str, at: Location, limits: Limits) -> BriefError:
+    return BriefError([error(at, f"{shown} holds more than {limits.copy_characters:,} "
+                             "characters of text; a copy may hold at most that",
+                             "keep the part of the source you cite")])
+
+
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _decode(data: bytes, shown: str, at: Location) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Text by its byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8, else Windows-1252."""
+    encodings = [name for mark, name in BOMS if data.startswith(mark)][:1] or ["utf-8", "cp1252"]
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -138,16 +191,19 @@ def _decode(data: bytes, shown: str, at: Location) -> str:
     raise BriefError([error(at, f"{shown} is not readable text", "save it as UTF-8")])
 
 
-def _in_own_process(read, data: bytes, shown: str, at: Location):
-    """`read(data, shown, at)` in a forked process with a memory limit, stopped when it runs
-    past the time limit: a hostile PDF can hang or bloat a page PDFium reads, and the limit
-    between pages would not stop that. Where processes cannot be forked, read here."""
+def _in_own_process(read, data: bytes, kind: str, shown: str, at: Location, limits: Limits,
+                    seconds: float):
+    """`read(data, kind, shown, at, limits, seconds)` in a forked process with a memory
+    limit, stopped when it runs past its time: a hostile copy can hang or bloat a parser,
+    and a limit checked between pages would not stop that. Where processes cannot be
+    forked, read here."""
     import pickle
     import select
     import signal
 
     if not hasattr(os, "fork"):
-        return read(data, shown, at)
+        return read(data, kind, shown, at, limits, seconds)
+    memory = limits.copy_memory_mib * 1024 * 1024
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the reading process: answer through the pipe, then leave at once
@@ -157,15 +213,14 @@ def _in_own_process(read, data: bytes, shown: str, at: Location):
             with contextlib.suppress(ImportError, ValueError, OSError):
                 import resource
 
-                resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY, MAX_MEMORY))
+                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
             try:
-                answer = (True, read(data, shown, at))
+                answer = (True, read(data, kind, shown, at, limits, seconds))
             except BriefError as failure:
                 answer = (False, failure.diagnostics)
             except MemoryError:
                 answer = (False, [error(at, f"reading {shown} needed more than "
-                                        f"{MAX_MEMORY // 1024 ** 3} GiB of memory",
-                                        "the file may be damaged or hostile; use another copy")])
+                                        f"{limits.copy_memory_mib:,} MiB of memory", HOSTILE)])
             with os.fdopen(writer, "wb") as pipe:
                 pickle.dump(answer, pipe)
         except BaseException:  # noqa: BLE001 - nothing may escape into the caller's code
@@ -173,7 +228,7 @@ def _in_own_process(read, data: bytes, shown: str, at: Location):
         finally:
             os._exit(code)
     os.close(writer)
-    chunks, deadline = [], time.monotonic() + MAX_SECONDS + GRACE_SECONDS
+    chunks, deadline = [], time.monotonic() + seconds + GRACE_SECONDS
     with os.fdopen(reader, "rb") as pipe:
         while True:
             left = deadline - time.monotonic()
@@ -181,8 +236,7 @@ def _in_own_process(read, data: bytes, shown: str, at: Location):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 raise BriefError([error(at, f"reading {shown} took more than "
-                                        f"{MAX_SECONDS:.0f} seconds",
-                                        "the file may be damaged or hostile; use another copy")])
+                                        f"{seconds:.0f} seconds", HOSTILE)])
             chunk = os.read(pipe.fileno(), 1 << 20)
             if not chunk:
                 break
@@ -192,17 +246,17 @@ def _in_own_process(read, data: bytes, shown: str, at: Location):
         succeeded, answer = pickle.loads(b"".join(chunks))
     except Exception:  # noqa: BLE001 - the process died without an answer
         raise BriefError([error(at, f"{shown} could not be read: the process reading it "
-                                "stopped", "the file may be damaged or hostile; use another "
-                                "copy")]) from None
+                                "stopped", HOSTILE)]) from None
     if not succeeded:
         raise BriefError(answer)
     return answer
 
 
-def _pdf_pages(data: bytes, shown: str, at: Location) -> tuple[list[str], list[str | None]]:
+def _pdf_pages(data: bytes, shown: str, at: Location, limits: Limits,
+               seconds: float) -> tuple[list[str], list[str | None]]:
     import pypdfium2 as pdfium
 
-    deadline = time.monotonic() + MAX_SECONDS
+    deadline = time.monotonic() + seconds
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as failure:
@@ -213,25 +267,30 @@ def _pdf_pages(data: bytes, shown: str, at: Location) -> tuple[list[str], list[s
             from None
     try:
         count = len(document)
-        if count > MAX_PAGES:
+        if count > limits.copy_pages:
             raise BriefError([error(at, f"{shown} has {count:,} pages; a copy may have at most "
-                                    f"{MAX_PAGES:,}", "keep the part of the source you cite")])
-        pages, labels = [], []
+                                    f"{limits.copy_pages:,}",
+                                    "keep the part of the source you cite")])
+        pages, labels, total = [], [], 0
         for index in range(count):
             if time.monotonic() > deadline:
                 raise BriefError([error(
-                    at, f"reading {shown} took more than {MAX_SECONDS:.0f} seconds; stopped at "
-                    f"page {index + 1} of {count}",
-                    "the file may be damaged or hostile; use another copy")])
+                    at, f"reading {shown} took more than {seconds:.0f} seconds; stopped at "
+                    f"page {index + 1} of {count}", HOSTILE)])
             page = document[index]
             try:
                 textpage = page.get_textpage()
-                pages.append(textpage.get_text_range()[:MAX_PAGE_CHARS])
+                # Only as much text as a page may give is taken out of PDFium.
+                pages.append(textpage.get_text_range(
+                    count=min(textpage.count_chars(), limits.copy_page_characters)))
                 textpage.close()
             except pdfium.PdfiumError:
                 pages.append("")
             finally:
                 page.close()
+            total += len(pages[-1])
+            if total > limits.copy_characters:
+                raise _too_much_text(shown, at, limits)
             labels.append(document.get_page_label(index) or None)
     finally:
         document.close()
@@ -282,45 +341,28 @@ def without_page_furniture(pages: list[str]) -> list[str]:
     return cleaned
 
 
-class _TextOfHTML(HTMLParser):
-    """The readable text of an HTML page: no scripts, styles or head; blocks on new lines."""
-
-    SKIPPED = {"script", "style", "head", "template", "noscript", "svg", "math"}
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-              "blockquote", "section", "article", "header", "footer", "figcaption", "dd", "dt",
-              "pre", "hr", "table", "ul", "ol", "main", "aside", "nav"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIPPED:
-            self.skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIPPED:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
+# An HTML copy is parsed as a browser would (html5ever, through the sanitiser's nh3): linear in
+# its length whatever it holds, where the standard library's parser took quadratic time over
+# unclosed comments and failed an assertion on `<![[`. Only block elements are kept, with no
+# attribute, so that their ends can become line breaks; what is inside SKIPPED goes whole.
+HTML_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+               "blockquote", "section", "article", "header", "footer", "figcaption", "dd", "dt",
+               "pre", "hr", "table", "ul", "ol", "main", "aside", "nav"}
+HTML_SKIPPED = {"script", "style", "title", "template", "noscript", "svg", "math", "textarea",
+                "select", "iframe", "object"}
+HTML_TAG = re.compile(r"<[^>]*>")
 
 
 def _html_text(markup: str) -> str:
-    parser = _TextOfHTML()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)
+    """The readable text of an HTML page: no scripts, styles or head; blocks on new lines."""
+    import html
+
+    import nh3
+
+    kept = nh3.clean(markup, tags=HTML_BLOCKS, clean_content_tags=HTML_SKIPPED, attributes={},
+                     strip_comments=True, link_rel=None)
+    # What nh3 gives back is serialised HTML: every `<` left is a tag, text's are `&lt;`.
+    return html.unescape(HTML_TAG.sub("\n", kept))
 
 
 # --- folding -------------------------------------------------------------------------------
@@ -392,9 +434,10 @@ def printed_pages(copy: Copy, source) -> tuple[str | None, ...]:
     extra = source.model_extra or {}
     first = getattr(source, "first_page", None)
     if first is None:
-        span = re.fullmatch(r"\s*(\d+)\s*[-\u2013\u2014]\s*(\d+)\s*", str(extra.get("page", "")))
-        if span and int(span.group(2)) - int(span.group(1)) + 1 == count:
-            first = int(span.group(1))
+        span = re.fullmatch(rf"\s*({DIGITS})\s*[-\u2013\u2014]\s*({DIGITS})\s*",
+                            str(extra.get("page", "")))
+        if span and whole_number(span.group(2)) - whole_number(span.group(1)) + 1 == count:
+            first = whole_number(span.group(1))
     first = first if first is not None else 1
     return tuple(str(first + index) for index in range(count))
 
@@ -423,8 +466,8 @@ class Pages:
 
 def _page_number(label: str) -> tuple[int | None, bool]:
     label = label.strip()
-    if label.isdigit():
-        return int(label), False
+    if (number := whole_number(label)) is not None:
+        return number, False
     if ROMAN.match(label.lower()):
         values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
         total, previous = 0, 0
@@ -463,7 +506,8 @@ def _span(item: str) -> tuple[int, float, bool] | None:
     if found := re.fullmatch(r"(\w+)\s*[-\u2010\u2013\u2014]\s*(\w+)", item):
         first_text, last_text = found.groups()
         first, roman = _page_number(first_text)
-        if first_text.isdigit() and last_text.isdigit() and len(last_text) < len(first_text):
+        if whole_number(first_text) is not None and whole_number(last_text) is not None \
+                and len(last_text) < len(first_text):
             last_text = first_text[:-len(last_text)] + last_text  # 401–3 is 401–403
         last, _ = _page_number(last_text)
         return None if first is None or last is None else (first, last, roman)
@@ -502,11 +546,12 @@ IGNORED_MARKS = re.compile(
 BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 
 
-def quotation_parts(quotation: str) -> list[str]:
+def quotation_parts(quotation: str, for_matching: bool = True) -> list[str]:
     """The quotation as plain text in the parts its ellipses separate, editorial marks that
-    change nothing ([sic], (emphasis added)) taken out."""
+    change nothing ([sic], (emphasis added)) taken out; folded for matching, or for display
+    (the same characters but quotation marks and dashes)."""
     text = IGNORED_MARKS.sub("", plain_text(quotation))
-    text = fold_for_matching(text)
+    text = fold_for_matching(text) if for_matching else fold_for_display(text)
     parts = [part.strip() for part in ELLIPSIS.split(text)]
     parts = [part for part in parts if part.strip(" ,;:.")]
     if parts:
@@ -526,13 +571,24 @@ def _part_pattern(part: str) -> str:
             pieces += [_literal(part[position:match.start()]), rf"\w{{0,{len(inserted) + 2}}}"]
             position = match.end()
             continue
-        # [China], [the Government]: a few other words of the source, or none; the spaces
-        # around the brackets go with them
-        pieces += [_literal(part[position:match.start()].rstrip(" ")),
-                   rf"(?: ?\S+){{0,{INSERTION_WORDS}}}? ?"]
+        # [China], [the Government]: a few other words of the source, or none. Each word
+        # inserted begins at a space, so a word of the source is taken whole or not at all:
+        # with the space optional, a long word could be split every way (exponential time).
+        before = part[position:match.start()].rstrip(" ")
         position = match.end()
         while part[position:position + 1] == " ":
             position += 1
+        after = part[position:position + 1]
+        words = rf"(?: \S+){{0,{INSERTION_WORDS}}}?"
+        if not before:  # at the start of a part: the quotation begins after it
+            words = ""
+        elif not after:  # at the end: it ends before it
+            words = ""
+        elif after.isalnum():
+            words += " "  # the next word is a word of its own
+        else:
+            words += " ?"  # `[…] said [it], then`: punctuation may follow at once
+        pieces += [_literal(before), words]
     pieces.append(_literal(part[position:]))
     return "".join(pieces)
 
@@ -559,9 +615,9 @@ class Match:
 
 
 def find_matches(parts: list[str], document: Document, start: int = 0,
-                 end: int | None = None) -> list[Match]:
+                 end: int | None = None, deadline: float = float("inf")) -> list[Match]:
     """Every place the quotation begins between `start` and `end` of the document's text (all
-    of it by default), all its parts in order."""
+    of it by default), all its parts in order; OutOfTime past the deadline (time.monotonic)."""
     if not parts:
         return []
     patterns = [re.compile(_part_pattern(part)) for part in parts]
@@ -571,6 +627,8 @@ def find_matches(parts: list[str], document: Document, start: int = 0,
     end = len(text) if end is None else end
     position = start
     while (first := patterns[0].search(text, position, limit)) and first.start() < end:
+        if time.monotonic() > deadline:
+            raise OutOfTime
         position = first.start() + 1
         match_end = first.end()
         for pattern in patterns[1:]:
@@ -595,15 +653,41 @@ def _pages_region(document: Document, pages: Pages) -> tuple[int, int] | None:
             document.starts[after] if after < len(document.starts) else len(document.text))
 
 
+ANCHOR_CHARS = 150  # rapidfuzz's time grows with the square of what it aligns: align pieces
+
+
 def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
-    """Where the source comes closest to the quotation: its start and end in the text."""
+    """Where the source comes closest to the quotation: its start and end in the text, on
+    one page.
+
+    Aligning a long quotation with a long copy at once takes minutes (20 KB against 300 KB:
+    two), so a few short pieces of it (its start, middle and end) are aligned with the whole
+    copy, and the quotation only with the stretch the best of them points to.
+    """
     from rapidfuzz import fuzz
 
-    needle = " ".join(parts)
-    if not document.matching or not needle:
+    needle, text = " ".join(parts), document.matching
+    if not text or not needle:
         return 0, 0
-    alignment = fuzz.partial_ratio_alignment(needle, document.matching)
-    start, end = alignment.dest_start, alignment.dest_end
+    best = None
+    for offset in sorted({0, max(0, len(needle) // 2 - ANCHOR_CHARS // 2),
+                          max(0, len(needle) - ANCHOR_CHARS)}):
+        anchor = needle[offset:offset + ANCHOR_CHARS]
+        found = fuzz.partial_ratio_alignment(anchor, text)
+        if best is None or found.score > best[0]:
+            best = (found.score, max(0, found.dest_start - offset))
+    start = max(0, best[1] - len(needle) // 4)
+    stretch = text[start:best[1] + len(needle) + len(needle) // 4]
+    if len(needle) <= 4 * ANCHOR_CHARS:
+        found = fuzz.partial_ratio_alignment(needle, stretch)
+        start, end = start + found.dest_start, start + found.dest_end
+    else:
+        start, end = best[1], min(len(text), best[1] + len(needle))
+    # On the page where it begins: a hint that runs on across a page break shows the page's
+    # foot and the next one's head as if they were one passage.
+    page = document.page_at(start)
+    if page + 1 < len(document.starts):
+        end = min(end, max(start, document.starts[page + 1] - 1))
     # Widen to whole words.
     while start > 0 and not document.text[start - 1].isspace():
         start -= 1
@@ -612,10 +696,12 @@ def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
     return start, end
 
 
-def marked_differences(parts: list[str], passage: str, passage_matching: str) -> tuple[str, str]:
+def marked_differences(parts: list[str], passage: str, passage_matching: str,
+                       shown_parts: list[str] | None = None) -> tuple[str, str]:
     """The passage with the words that differ from the quotation «marked», and the
-    quotation's words in their place. Bracketed insertions count as the words they stand for;
-    words the passage has beyond either end of the quotation are left out."""
+    quotation's words in their place, as the brief writes them (`shown_parts`, folded for
+    display). Bracketed insertions count as the words they stand for; words the passage has
+    beyond either end of the quotation are left out."""
     quoted = [_comparable(word) for word in " ".join(
         BRACKETS.sub(lambda m: m.group(1) if len(m.group(1)) <= 2 else " ", part)
         for part in parts).split()]
@@ -625,7 +711,7 @@ def marked_differences(parts: list[str], passage: str, passage_matching: str) ->
         opcodes = opcodes[1:]
     while opcodes and opcodes[-1][0] == "delete":
         opcodes = opcodes[:-1]
-    quoted_words = " ".join(BRACKETS.sub(r"\1", part) for part in parts).split()
+    quoted_words = " ".join(BRACKETS.sub(r"\1", part) for part in shown_parts or parts).split()
     marked, instead = [], []
     for tag, a1, a2, b1, b2 in opcodes:
         if tag == "equal":
@@ -696,8 +782,12 @@ def excerpts(loaded: LoadedBrief) -> list[tuple[NodePath, str, str, str | None,
     return found
 
 
-def check_evidence(loaded: LoadedBrief, require: bool = False) -> Evidence:
-    """Look for each quotation and excerpt in its source's copy; read each copy once."""
+def check_evidence(loaded: LoadedBrief, require: bool = False,
+                   limits: Limits | None = None) -> Evidence:
+    """Look for each quotation and excerpt in its source's copy; read each copy once; all of
+    it within one time budget."""
+    limits = limits or LIMITS
+    budget = Budget(limits)
     sources = {source.id: (index, source) for index, source in enumerate(loaded.brief.sources)}
     diagnostics: list[Diagnostic] = []
     documents: dict[str, Document | None] = {}
@@ -706,7 +796,7 @@ def check_evidence(loaded: LoadedBrief, require: bool = False) -> Evidence:
         at = loaded.where.value(("sources", index, "file"))
         try:
             path = resolve_inside(loaded.folder, source.file, at, "copy")
-            documents[source.id] = prepare(read_copy(path, source.file, at), source)
+            documents[source.id] = prepare(read_copy(path, source.file, at, budget), source)
         except BriefError as failure:
             diagnostics += failure.diagnostics
             documents[source.id] = None
@@ -732,7 +822,22 @@ def check_evidence(loaded: LoadedBrief, require: bool = False) -> Evidence:
             continue
         if document is None:
             continue  # the copy could not be read: reported at its `file`
-        check, problems = _check_one(path, key, words, locator, document, at, locator_at, what)
+        if len(words) > limits.excerpt_characters:
+            diagnostics.append(error(at, f"the {what} is {len(words):,} characters long; one "
+                                     f"checked against its copy may be at most "
+                                     f"{limits.excerpt_characters:,}",
+                                     "quote the words the brief relies on, and leave out the "
+                                     "rest with […]"))
+            continue
+        try:
+            check, problems = _check_one(path, key, words, locator, document, at, locator_at,
+                                         what, budget)
+        except OutOfTime:
+            diagnostics.append(error(at, f"the {what} was not looked for in "
+                                     f"{document.copy.shown}: {budget.spent_message()}",
+                                     "a quotation with many […] parts of common words takes "
+                                     "long to place; quote fewer, longer parts"))
+            continue
         checks.append(check)
         diagnostics += problems
     return Evidence(diagnostics, checks)
@@ -744,24 +849,29 @@ def _cites(loaded: LoadedBrief, path: NodePath, key: str) -> bool:
 
 
 def _check_one(path, key, words, locator, document: Document, at: Location,
-               locator_at: Location, what: str) -> tuple[Check, list[Diagnostic]]:
+               locator_at: Location, what: str, budget: Budget) -> tuple[Check, list[Diagnostic]]:
     shown = document.copy.shown
     parts = quotation_parts(words)
     pages = locator_pages(locator)
+    deadline = budget.deadline
     # Where the locator says first: most quotations are there, and the pages are short.
     region = _pages_region(document, pages) if pages and document.copy.paged else None
-    matches = find_matches(parts, document, *region) if region else []
+    matches = find_matches(parts, document, *region, deadline=deadline) if region else []
     if not matches:
-        matches = find_matches(parts, document)
+        matches = find_matches(parts, document, deadline=deadline)
     base = dict(path=path, source=key, excerpt=words, locator=locator, copy=shown)
     if not matches:
+        if budget.left() <= 0:
+            raise OutOfTime
         start, end = closest_passage(parts, document)
         passage = document.text[start:end]
         page = document.printed[document.page_at(start)] if passage else None
-        marked, instead = marked_differences(parts, passage, document.matching[start:end])
+        marked, instead = marked_differences(parts, passage, document.matching[start:end],
+                                             quotation_parts(words, for_matching=False))
         where_text = f"p. {page} of {shown}" if page else shown
-        hint = (f'closest passage, {where_text}: "{marked}"'
-                + (f" (the {what} has {instead})" if instead else "")) if passage else None
+        hint = (f'closest passage, {where_text}: "{_shortened(marked)}"'
+                + (f" (the {what} has {_shortened(instead)})" if instead else "")
+                ) if passage else None
         return (Check(**base, status="not found", page=page, passage=passage or None),
                 [error(at, f"{what} not found in {shown}", hint)])
 
@@ -774,7 +884,8 @@ def _check_one(path, key, words, locator, document: Document, at: Location,
         chosen = inside[0] if inside else matches[0]
     first, last = on_pages(chosen)
     page_label = document.printed[first]
-    check = Check(**base, status="verified", page=page_label, page_index=first + 1,
+    check = Check(**base, status="verified", page=page_label,
+                  page_index=first + 1 if document.copy.paged else None,
                   last_page=document.printed[last] if last != first else None,
                   passage=document.text[chosen.start:chosen.end],
                   prefix=document.text[max(0, chosen.start - CONTEXT_CHARS):chosen.start],
@@ -783,10 +894,8 @@ def _check_one(path, key, words, locator, document: Document, at: Location,
         return check, []
     span = _page_span(document, first, last)
     if pages is None:
-        if locator:
-            return check, [warning(locator_at, f"{what} found on {span} of {shown}; the "
-                                   f"locator `{locator}` names no page, so it is not checked",
-                                   None)]
+        # `art. 33(1)`, `para. 9`: nothing to compare with the copy's pages, and nothing for
+        # the writer to fix; the ledger says on which page the words stand.
         return check, []
     if page_label not in pages:
         return (Check(**{**check.__dict__, "status": "other page"}),
@@ -797,6 +906,12 @@ def _check_one(path, key, words, locator, document: Document, at: Location,
         return check, [warning(locator_at, f"{what} runs on to p. {document.printed[last]} of "
                                f"{shown}; the locator says {locator}", f"write {span}")]
     return check, []
+
+
+def _shortened(text: str, words: int = 60) -> str:
+    """A hint stays readable: a long passage is cut after `words` words."""
+    split = text.split(" ")
+    return text if len(split) <= words else " ".join(split[:words]) + " …"
 
 
 def _page_span(document: Document, first: int, last: int) -> str:

@@ -8,33 +8,23 @@ The records live in the user's cache folder, so no extra files appear beside the
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib.util
-import json
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from brief import __version__
+from brief.cache import read_entry, write_entry
 from brief.limits import LIMITS
 
 MAX_INPUT_BYTES = max(LIMITS.file_bytes, LIMITS.picture_bytes)
 
 
-def cache_folder() -> Path:
-    override = os.environ.get("BRIEF_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "brief" / "builds"
-
-
-def _record_path(output: Path) -> Path:
-    key = hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:32]
-    return cache_folder() / f"{key}.json"
+def _record_name(output: Path) -> str:
+    return hashlib.sha256(str(output.resolve()).encode("utf-8")).hexdigest()[:32] + ".json"
 
 
 def _file_digest(path: Path) -> str:
@@ -89,10 +79,7 @@ def fingerprint(files: Iterable[Path], options: str, templates: Path) -> str:
 def is_fresh(output: Path, brief: Path, options: str, templates: Path) -> bool:
     """True when `output` was built from `brief` and exactly the inputs it would be built from
     now (the same output built from another brief is not up to date, however fresh)."""
-    try:
-        record = json.loads(_record_path(output).read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
+    record = read_entry("builds", _record_name(output))
     if not isinstance(record, dict) or record.get("brief") != str(brief.resolve()) \
             or _file_digest(output) != record.get("output"):
         return False
@@ -107,9 +94,4 @@ def remember(output: Path, brief: Path, files: Iterable[Path], options: str,
     record = {"brief": str(brief.resolve()),
               "fingerprint": fingerprint([Path(p) for p in files], options, templates),
               "output": _file_digest(output), "files": files}
-    path = _record_path(output)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(record), "utf-8")
-        os.replace(temporary, path)
+    write_entry("builds", _record_name(output), record)

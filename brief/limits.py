@@ -40,6 +40,17 @@ class Limits:
     layout_seconds: float = 120
     layout_memory_mib: int = 2048
     pages: int = 400
+    # local copies of sources (`file:`), read in a process of their own, and the quotations
+    # and excerpts looked for in them: one time budget for all the evidence of a brief
+    copy_bytes: int = 200 * MIB  # a PDF with pictures may be large; its text is capped below
+    copy_pages: int = 3000
+    copy_page_characters: int = 200_000  # the rest of a page is ignored
+    copy_characters: int = 10_000_000  # of text in one copy: a 4,000-page report
+    copy_memory_mib: int = 1024  # of the process that reads a copy
+    evidence_seconds: float = 60  # reading every copy and matching every excerpt, together
+    excerpt_characters: int = 10_000  # of one quotation or evidence excerpt
+    # the user's cache folder, per kind of entry (extracted text, build records)
+    cache_bytes: int = 512 * MIB
 
 
 LIMITS = Limits()
@@ -61,7 +72,8 @@ def read_limited(path: Path, shown: str, at: Location, what: str, limit: int) ->
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise BriefError([error(at, f"file not found: {shown}")]) from None
+        raise BriefError([error(at, f"file not found: {shown}",
+                                "paths are relative to the brief's folder")]) from None
     except OSError as failure:
         raise BriefError([error(at, f"cannot read {shown}: {failure.strerror}")]) from None
     if stat.S_ISDIR(mode):

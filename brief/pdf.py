@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 from brief.limits import LIMITS, Limits
 from brief.note_tags import marking_notes, place_notes
+from brief.numbers import EPOCH_DIGITS, whole_number
 
 
 def restricted_fetcher(allowed_folders: list[Path], refused: list[str],
@@ -255,10 +256,10 @@ def source_boxes(document) -> list[SourceBox]:
                 continue
             element = getattr(box, "element", None)
             line = element.get("data-line") if element is not None else None
-            if line and line.isdecimal() and element not in seen:
+            if whole_number(line) is not None and element not in seen:
                 seen.add(element)
                 found.append(SourceBox(number, box.border_box_x(), box.border_box_y(),
-                                       box.border_width(), box.border_height(), int(line)))
+                                       box.border_width(), box.border_height(), whole_number(line)))
     return found
 
 
@@ -364,8 +365,8 @@ def _attachment(name: str, content: bytes, description: str):
 
     from weasyprint import Attachment
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    stamp = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, dt.timezone.utc)
+    epoch = whole_number(os.environ.get("SOURCE_DATE_EPOCH", ""), EPOCH_DIGITS)
+    stamp = dt.datetime.fromtimestamp(epoch or 0, dt.timezone.utc)
     return Attachment(string=content, name=name, description=description, created=stamp,
                       modified=stamp, relationship="Supplement")
 
@@ -375,7 +376,7 @@ def _associate_files(document, pdf) -> None:
     WeasyPrint does itself only for PDF/A-3."""
     import pydyf
 
-    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    if whole_number(os.environ.get("SOURCE_DATE_EPOCH", ""), EPOCH_DIGITS) is None:
         # Without SOURCE_DATE_EPOCH a build carries no date (README): nor do its files.
         for item in pdf.objects:
             extra = getattr(item, "extra", None)

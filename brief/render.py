@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from brief import __version__, web_metadata
+from brief.numbers import EPOCH_DIGITS, whole_number
 from brief.check import is_web_address, resolve_picture
 from brief.diagnostics import Location
 from brief.brand import Brand, web_colours
@@ -378,9 +379,9 @@ def metadata(loaded: LoadedBrief) -> dict[str, str]:
         "keywords": "; ".join(keywords),
         "generator": f"brief {__version__}",
     }
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    epoch = whole_number(os.environ.get("SOURCE_DATE_EPOCH", ""), EPOCH_DIGITS)
+    if epoch is not None:
+        stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
         fields["dcterms.created"] = fields["dcterms.modified"] = stamp.strftime(
             "%Y-%m-%dT%H:%M:%SZ")
     return fields

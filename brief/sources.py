@@ -30,6 +30,7 @@ from brief.load import (
     read_yaml_file,
 )
 from brief.markup import KEY
+from brief.numbers import whole_number
 
 IMPORT_SUFFIXES = (".json", ".bib", ".bibtex", ".ris")
 KEY_RE = re.compile(rf"^{KEY}$")
@@ -200,9 +201,10 @@ def _ris_date(value: Any) -> dict[str, Any] | None:
     parts = re.split(r"[/\-]", str(value).strip())
     numbers = []
     for part in parts[:3]:
-        if not part.strip().isdigit():
+        number = whole_number(part)
+        if number is None:
             break
-        numbers.append(int(part))
+        numbers.append(number)
     if not numbers or numbers[0] < 1000:
         return None
     return {"date-parts": [numbers]}
@@ -314,9 +316,9 @@ def _yaml_item(item: dict[str, Any]) -> CommentedMap:
             value = _flow(names) if len(value) <= 2 else names
         elif key in DATE_KEYS:
             value = _short_date(value)
-        elif key in NUMBER_KEYS and isinstance(value, str) and value.isdigit() \
-                and str(int(value)) == value:
-            value = int(value)  # `volume: 2`, as people write it
+        elif key in NUMBER_KEYS and whole_number(value) is not None \
+                and str(whole_number(value)) == value:
+            value = whole_number(value)  # `volume: 2`, as people write it
         result[key] = value
     return result
 
@@ -331,9 +333,8 @@ def _short_date(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"date-parts"}:
         parts = value["date-parts"]
         if len(parts) == 1 and parts[0]:
-            try:
-                numbers = [int(p) for p in parts[0]]
-            except (TypeError, ValueError):
+            numbers = [whole_number(p) for p in parts[0]]
+            if None in numbers:
                 return value
             return numbers[0] if len(numbers) == 1 else "-".join(
                 [f"{numbers[0]:04d}"] + [f"{n:02d}" for n in numbers[1:]])

@@ -168,3 +168,96 @@ def sparse_picture(folder: Path, size: int = 6 * 1024 ** 3) -> list[str]:
     sparse_file(folder / "map.png", size)
     body = '      - text: "![A map](map.png)"\n'
     return ["build", str(write_brief(folder, brief_text(body=body)))]
+
+
+# --- evidence: local copies of sources and the excerpts looked for in them ---------------------
+
+def evidence_attack(folder: Path, copy: str, content: bytes | None, excerpt: str,
+                    locator: str = "p. 1", source_extra: str = "") -> list[str]:
+    """A brief quoting `excerpt` from source `a`, whose local copy is `copy` (written unless
+    `content` is None: the test makes it some other way)."""
+    (folder / "sources").mkdir(exist_ok=True)
+    if content is not None:
+        (folder / "sources" / copy).write_bytes(content)
+    body = (f"      - quote: {json_string(excerpt)}\n        source: a\n"
+            f"        locator: {json_string(locator)}\n")
+    sources = SOURCE_A + f"    file: sources/{copy}\n" + source_extra
+    return ["verify", str(write_brief(folder, brief_text(body=body, sources=sources)))]
+
+
+def json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def insertion_backtracking(folder: Path, words: int = 60) -> list[str]:
+    """`a [w x] zzz` against a copy of long words: an insertion pattern that could split a
+    word every way took exponential time."""
+    copy = " ".join("a" + "b" * 40 for _ in range(words // 4)) * 4
+    return evidence_attack(folder, "copy.txt", copy[:620 * words // 60].encode(), "a [w x] zzz")
+
+
+def shared_stream_pdf(pages: int = 1000, characters: int = 200_000) -> bytes:
+    """A small PDF whose pages all draw one content stream of `characters` characters: a few
+    kilobytes that extract to pages × characters of text."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    line = b"BT /F1 1 Tf 10 10 Td (" + b"word " * (characters // 5) + b") Tj ET"
+    stream = pdf.make_stream(line)
+    for _ in range(pages):
+        page = pikepdf.Page(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, 612, 792], Contents=stream,
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))))
+        pdf.pages.append(page)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True)
+    return out.getvalue()
+
+
+def shared_stream_copy(folder: Path, pages: int = 1000, characters: int = 200_000) -> list[str]:
+    return evidence_attack(folder, "copy.pdf", shared_stream_pdf(pages, characters), "word word")
+
+
+def large_text_copy(folder: Path, size: int = 200 * 1024 ** 2) -> list[str]:
+    (folder / "sources").mkdir(exist_ok=True)
+    piece = b"plain words of a long copy " * 40000
+    with (folder / "sources" / "copy.txt").open("wb") as handle:
+        while size > 0:
+            handle.write(piece[:size])
+            size -= len(piece)
+    return evidence_attack(folder, "copy.txt", None, "words not in it")
+
+
+def long_excerpt(folder: Path, excerpt_characters: int = 20_000,
+                 copy_characters: int = 300_000) -> list[str]:
+    """A long excerpt that is not in a long copy: the closest passage was aligned at once."""
+    import random
+
+    chooser = random.Random(7)
+    words = ["".join(chooser.choices("abcdefghij", k=chooser.randint(2, 9)))
+             for _ in range(3000)]
+    copy = " ".join(chooser.choices(words, k=copy_characters // 6))[:copy_characters]
+    excerpt = " ".join(chooser.choices(words, k=excerpt_characters // 6))[:excerpt_characters]
+    return evidence_attack(folder, "copy.txt", copy.encode(), excerpt.strip())
+
+
+def many_ellipses(folder: Path, parts: int = 200, copy_words: int = 60_000) -> list[str]:
+    """A quotation of `parts` common words between ellipses, against a copy full of them."""
+    copy = " ".join(["the state and the law"] * (copy_words // 5))
+    return evidence_attack(folder, "copy.txt", copy.encode(),
+                           " … ".join(["the"] * (parts - 1) + ["missing"]))
+
+
+def html_marked_section(folder: Path) -> list[str]:
+    return evidence_attack(folder, "copy.html", b"<p>words</p><![[x", "words")
+
+
+def html_unclosed_comments(folder: Path, count: int = 100_000) -> list[str]:
+    return evidence_attack(folder, "copy.html", b"<p>words</p>" + b"<!--" * count, "words")

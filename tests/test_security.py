@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from brief.build import BuildOptions, build
 from brief.cite import style_collection
-from brief.freshness import cache_folder
+from brief.cache import cache_root
 from brief.resources import templates_folder
 from tests.conftest import DATA, EXAMPLE, ROOT
 from tests.test_load import VALID, problems
@@ -72,7 +72,7 @@ def test_a_build_opens_no_file_outside_the_allowed_folders(tmp_path):
     finally:
         _recording = False
     assert result.ok
-    allowed = [folder, templates_folder(), style_collection(), cache_folder()]
+    allowed = [folder, templates_folder(), style_collection(), cache_root()]
     scratch = Path(tempfile.gettempdir()).resolve()
 
     def permitted(path: Path) -> bool:
