@@ -361,9 +361,10 @@ def styles(
 ) -> None:
     """List the citation styles: short names first, then every installed CSL style."""
     from brief.cite import available_styles
+    from brief.terminal import for_terminal
 
     for style_id, title in available_styles(search):
-        typer.echo(f"{style_id:45} {title}")
+        typer.echo(for_terminal(f"{style_id:45} {title}"))
 
 
 sources_app = typer.Typer(help="Import sources from reference managers; see where they are "
@@ -387,11 +388,12 @@ def sources_import(
     from brief.load import display_path
     from brief.pdf import write_atomically
     from brief.sources import append_sources, csl_yaml, read_references
+    from brief.terminal import for_terminal
 
     try:
         items = read_references(file)
         if into is None:
-            typer.echo(csl_yaml(items), nl=False)
+            typer.echo(for_terminal(csl_yaml(items)), nl=False)
             raise typer.Exit(0)
         text = append_sources(into, items, display_path(file))
         # The brief is updated where it is: a symbolic link to it stays a link.
@@ -417,6 +419,7 @@ def sources_list(
     from brief.diagnostics import BriefError
     from brief.load import load_brief
     from brief.sources import source_uses
+    from brief.terminal import for_terminal
 
     try:
         uses = source_uses(load_brief(brief))
@@ -426,7 +429,8 @@ def sources_list(
     width = max((len(use.id) for use in uses), default=0)
     for use in uses:
         places = ", ".join(f"{at.path}:{at.line}:{at.column}" for at in use.cited_at)
-        typer.echo(f"{use.id:{width}}  {len(use.cited_at):3}  {places or 'unused'}")
+        typer.echo(for_terminal(f"{use.id:{width}}  {len(use.cited_at):3}  "
+                                f"{places or 'unused'}"))
 
 
 @app.command()
