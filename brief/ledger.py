@@ -199,7 +199,9 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
                  "value": row.evidence},
             ],
             "target": target,
-            "brief": {"kind": row.kind, "file": row.location.path, "line": row.location.line,
+            # The brief by its name: the ledger travels (attached to the PDF, too), and the
+            # path that the command was given would tell where it was built.
+            "brief": {"kind": row.kind, "file": loaded.path.name, "line": row.location.line,
                       "column": row.location.column, "source": row.source,
                       "pinpoint": row.pinpoint, "status": row.status,
                       "page": check.page if check else None,

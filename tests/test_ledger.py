@@ -351,3 +351,18 @@ def test_markdown_ledger_renders_what_it_quotes_as_text(hostile_ledger_brief, ru
     text = " ".join(text.replace("“", '"').replace("”", '"').split())
     assert "Ledger <img src=x onerror=alert(0)> [t](javascript:t)" in text
     assert f'"{PASSAGE}"' in text
+
+
+def test_the_json_ledger_names_the_brief_by_its_name_alone(ledger_brief, run, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, output = run("ledger", str(ledger_brief), "--format", "json", cwd=elsewhere)
+    assert code == 0
+    assert str(tmp_path) not in output
+    assert {item["brief"]["file"] for item in json.loads(output)["first"]["items"]} == {
+        "brief.yaml"}
+    pdf = elsewhere / "b.pdf"
+    assert run("build", str(ledger_brief), "--ledger", "-o", str(pdf))[0] == 0
+    attached = PdfReader(pdf).attachments["evidence-ledger.json"][0].decode("utf-8")
+    assert str(tmp_path) not in attached
+    assert json.loads(attached)["first"]["items"][0]["brief"]["file"] == "brief.yaml"
