@@ -101,11 +101,13 @@ def verify_all(paths: list[Path], require_evidence: bool = False,
 
 
 def write_ledger(path: Path, format: str, output: Path | None) -> int:
-    """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read."""
-    from brief.build import verify
+    """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read or
+    the ledger cannot be written there."""
+    from brief.build import files_read, verify
+    from brief.diagnostics import BriefError
     from brief.ledger import FORMATS
     from brief.load import display_path
-    from brief.pdf import write_atomically
+    from brief.output import refuse_overwriting_an_input, write_output
 
     result, loaded, rows = verify(path)
     print_diagnostics(result)
@@ -116,11 +118,13 @@ def write_ledger(path: Path, format: str, output: Path | None) -> int:
         sys.stdout.write(for_terminal(text))
         return 0
     try:
-        write_atomically(text.encode("utf-8"), output)
-    except OSError as failure:
-        sys.stderr.write(f"{display_path(output)}: error: cannot write: {failure.strerror}\n")
+        refuse_overwriting_an_input(output, files_read(loaded), loaded, "writing the ledger",
+                                    loaded.path.with_suffix(f".{format}").name)
+        write_output(text.encode("utf-8"), output, display_path(output))
+    except BriefError as failure:
+        print_diagnostics(failure)
         return 1
-    sys.stderr.write(f"wrote {display_path(output)}\n")
+    say(f"wrote {display_path(output)}")
     return 0
 
 
