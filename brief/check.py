@@ -347,16 +347,20 @@ def _ids(loaded: LoadedBrief) -> list[Diagnostic]:
                 problems.append(error(where.value(path + ("id",)),
                                       f"the id `{block_id}` is one the layout gives its own parts",
                                       "choose another id; summary, key-messages, "
-                                      "recommendations, notes, sources and ids such as note-3, "
-                                      "section-2 or ref-song2015 are taken"))
+                                      "recommendations, notes, sources, evidence, key-sources "
+                                      "and ids such as note-3, section-2 or ref-song2015 are "
+                                      "taken"))
             seen.add(block_id)
     return problems
 
 
-# Ids of the layout's own parts (templates/brief/brief.html, templates/citation.html): a link
-# to a section or block must not lead to one of them instead.
-LAYOUT_IDS = re.compile(r"summary|key-messages|recommendations|sources|notes|notes-heading"
-                        r"|contents-heading|(note|note-call|endnote|section)-\d+|ref-.*")
+# Ids of the layouts' own parts (every id="…" in templates/, the Evidence appendix and the
+# handout's too): a link to a section or block must not lead to one of them instead. Reserved
+# rather than prefixed: a user's id is the anchor readers link to (brief.html#routes), so it
+# stays as written.
+LAYOUT_IDS = re.compile(r"summary|key-messages|key-sources|recommendations|sources|notes"
+                        r"|notes-heading|contents-heading|evidence"
+                        r"|(note|note-call|endnote|section)-\d+|ref-.*")
 
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
