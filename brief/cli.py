@@ -146,9 +146,11 @@ def _briefs_and_options(briefs: list[Path], output: Optional[str], format: Optio
         return BuildOptions(format=format, output=target, **fields)
 
     if clashes := clashing_outputs(paths, options_for):
-        raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
-                                 "give them different names or build them separately",
-                                 param_hint="-o")
+        from brief.terminal import for_terminal  # names found in a folder
+
+        raise typer.BadParameter(for_terminal(
+            f"several briefs would be written to {', '.join(clashes)}; give them different "
+            "names or build them separately"), param_hint="-o")
     return paths, options_for
 
 
