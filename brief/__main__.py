@@ -77,7 +77,9 @@ def _run(arguments: list[str]) -> int:
         if leaving.code is None or isinstance(leaving.code, int):
             code = leaving.code or 0
         else:
-            sys.stderr.write(f"{leaving.code}\n")
+            from brief.terminal import say
+
+            say(str(leaving.code))
             code = 1
     finally:
         engine.stop()

@@ -206,6 +206,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     from brief.evidence import check_evidence
     from brief.load import load_brief
     from brief.markup import plain_text
+    from brief.output import refuse_overwriting_an_input
     from brief.pdf import LayoutJob
     from brief.render import preload, render_html
     from brief.resources import templates_folder
@@ -214,7 +215,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     try:
         loaded = load_brief(path)
         result.title = plain_text(loaded.brief.title)
-        result.inputs = _inputs(loaded, (), None) + _brand_file(loaded, options.brand)
+        result.inputs = files_read(loaded, (), None) + _brand_file(loaded, options.brand)
         result.diagnostics = _lint(loaded, options.allow_network)
         evidence = check_evidence(loaded, options.require_evidence)
         result.diagnostics = _strictly(result.diagnostics + evidence.diagnostics, options.strict)
@@ -238,9 +239,10 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
 
                 stop_all()
                 raise
-        result.inputs = _inputs(loaded, citations.style.files, brand)  # all of them, now
-        _refuse_overwriting_an_input(options.output or default_output(path, options),
-                                     result.inputs, loaded)
+        result.inputs = files_read(loaded, citations.style.files, brand)  # all of them, now
+        refuse_overwriting_an_input(options.output or default_output(path, options),
+                                    result.inputs, loaded, "building",
+                                    loaded.path.with_suffix(".pdf").name)
         ledger = appendix = None
         if options.ledger:
             from brief.ledger import ledger_rows
@@ -305,7 +307,8 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
     on any error nothing is written."""
     from brief import freshness
     from brief.handout import overflow_error
-    from brief.pdf import RefusedFetches, TooManyPages, write_atomically
+    from brief.output import write_output
+    from brief.pdf import RefusedFetches, TooManyPages
     from brief.resources import templates_folder
 
     result, options = prepared.result, prepared.options
@@ -325,12 +328,7 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
             result.diagnostics += _strictly(laid_out.warnings, options.strict)
             result.page_sizes, result.source_boxes = laid_out.page_sizes, laid_out.source_boxes
         if result.ok:
-            try:
-                write_atomically(data, output)
-            except OSError as failure:
-                raise BriefError([error(Location(str(output)),
-                                        f"cannot write the output: {failure.strerror}",
-                                        "check that the folder exists and is writable")]) from None
+            write_output(data, output)
             result.output = output
             freshness.remember(output, result.source, result.inputs, options.fingerprint(),
                                templates_folder())
@@ -410,8 +408,9 @@ def _brand_file(loaded, override: Path | None) -> list[Path]:
     return [found[0]] if found else []
 
 
-def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
-    """Every file a build of this brief read, for the up-to-date check."""
+def files_read(loaded, style_files: tuple[Path, ...] = (), brand=None) -> list[Path]:
+    """Every file a build of this brief read: for the up-to-date check, and what no output
+    may overwrite."""
     from brief.check import is_web_address
     from brief.evidence import copy_files
     from brief.markup import find_images
@@ -424,22 +423,6 @@ def _inputs(loaded, style_files: tuple[Path, ...], brand) -> list[Path]:
     return [loaded.path, *loaded.source_files, *style_files, *brand_files,
             *(loaded.folder / p for p in pictures if not is_web_address(p)),
             *copy_files(loaded)]
-
-
-def _refuse_overwriting_an_input(output: Path, inputs: list[Path], loaded) -> None:
-    """An output that is one of the files the build reads (`-o b.yaml`, `-o refs.json`) would
-    destroy it: refused before anything is laid out. The output is compared as written (a
-    link there is replaced, not followed) and, when it is a file, as the file it is."""
-    written = Path(os.path.abspath(output))
-    same_file = output.resolve() if output.is_file() and not output.is_symlink() else None
-    for source in inputs:
-        if written == Path(os.path.abspath(source)) or same_file == source.resolve():
-            whose = "the brief itself" if source == loaded.path else \
-                f"a file the brief reads ({source.name})"
-            raise BriefError([error(
-                Location(loaded.where.brief_file), f"the output {output} is {whose}; "
-                "building would overwrite it", "choose another output with -o, e.g. "
-                f"-o {loaded.path.with_suffix('.pdf').name}")])
 
 
 # What tells a brief from the other YAML files beside it, judged on the text alone.

@@ -97,7 +97,7 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
             if item.key not in known and item.key not in meant:
                 escape = "" if path[-1] == "source" else ", or write \\@ for a literal @"
                 if item.key not in hints:  # once per key: 10,000 sources are compared
-                    hints[item.key] = did_you_mean(item.key, known) or _uncitable_hint(loaded)
+                    hints[item.key] = _unknown_source_hint(loaded, item.key, known)
                 problems.append(error(
                     at, f"unknown source `{item.key}`",
                     hints[item.key] or f"add it to `sources`{escape}"))
@@ -125,15 +125,34 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
     return problems
 
 
-def _uncitable_hint(loaded: LoadedBrief) -> str | None:
-    """When some sources cannot be cited, the citation may mean one of them."""
-    files = sorted({loaded.where.value(("sources", index, "id")).path
-                    for index, source in enumerate(loaded.brief.sources)
-                    if not CITABLE_RE.fullmatch(source.id)} - {loaded.where.brief_file})
-    if not files:
-        return None
-    return (f"the sources in {', '.join(files)} have ids that cannot be cited; convert it "
-            f"with `brief sources import {files[0]}` and cite the ids it gives")
+def _unknown_source_hint(loaded: LoadedBrief, key: str, known) -> str | None:
+    """Items without a citation key come first: a citation of one of them names a key that
+    is nowhere in the brief, and a known id that happens to be spelt alike is not the cause."""
+    close = did_you_mean(key, known)
+    keyless = _keyless_items(loaded)
+    if not keyless:
+        return close
+    file, items = next(iter(keyless.items()))
+    named = ", ".join(items[:3]) + (", …" if len(items) > 3 else "")
+    some, have, which = (("an item", "has", "it") if len(items) == 1
+                         else (f"{len(items)} items", "have", "one of them"))
+    return (f"{some} of {file} ({named}) {have} no citation key, and `{key}` may be {which}: "
+            f"export {file} again from Zotero 7 or with Better BibTeX, which write each "
+            f"item's key as `citation-key`, or convert it with `brief sources import {file}` "
+            "and cite the ids it gives" + (f"; or {close}" if close else ""))
+
+
+def _keyless_items(loaded: LoadedBrief) -> dict[str, list[str]]:
+    """The items of each sources file that have no citation key, by file: their ids are what
+    Zotero's CSL JSON gives an item without one, its address (http://zotero.org/users/1/items/
+    ABCD1234, shown as items/ABCD1234) or a number."""
+    keyless: dict[str, list[str]] = {}
+    for index, source in enumerate(loaded.brief.sources):
+        file = loaded.where.value(("sources", index, "id")).path
+        if file != loaded.where.brief_file and (not CITABLE_RE.fullmatch(source.id) or (
+                source.id.isdigit() and file.lower().endswith(".json"))):
+            keyless.setdefault(file, []).append("/".join(source.id.rstrip("/").split("/")[-2:]))
+    return keyless
 
 
 def _ids_meant(brief) -> set[str]:
@@ -274,9 +293,13 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
             continue  # a broken source, already reported
         if source.id not in cited and seen.get(source.id) == index \
                 and CITABLE_RE.fullmatch(source.id):
+            at = where.value(("sources", index, "id"))
+            numbered = source.id.isdigit() and at.path.lower().endswith(".json")
             problems.append(warning(
-                where.value(("sources", index, "id")), f"source `{source.id}` is never cited",
-                "cite it, or remove it from `sources`"))
+                at, f"source `{source.id}` is never cited",
+                f"its id is an item number, not a citation key: export {at.path} again "
+                "from Zotero 7 or with Better BibTeX, which write each item's key as "
+                "`citation-key`" if numbered else "cite it, or remove it from `sources`"))
     return problems
 
 
@@ -347,16 +370,20 @@ def _ids(loaded: LoadedBrief) -> list[Diagnostic]:
                 problems.append(error(where.value(path + ("id",)),
                                       f"the id `{block_id}` is one the layout gives its own parts",
                                       "choose another id; summary, key-messages, "
-                                      "recommendations, notes, sources and ids such as note-3, "
-                                      "section-2 or ref-song2015 are taken"))
+                                      "recommendations, notes, sources, evidence, key-sources "
+                                      "and ids such as note-3, section-2 or ref-song2015 are "
+                                      "taken"))
             seen.add(block_id)
     return problems
 
 
-# Ids of the layout's own parts (templates/brief/brief.html, templates/citation.html): a link
-# to a section or block must not lead to one of them instead.
-LAYOUT_IDS = re.compile(r"summary|key-messages|recommendations|sources|notes|notes-heading"
-                        r"|contents-heading|(note|note-call|endnote|section)-\d+|ref-.*")
+# Ids of the layouts' own parts (every id="…" in templates/, the Evidence appendix and the
+# handout's too): a link to a section or block must not lead to one of them instead. Reserved
+# rather than prefixed: a user's id is the anchor readers link to (brief.html#routes), so it
+# stays as written.
+LAYOUT_IDS = re.compile(r"summary|key-messages|key-sources|recommendations|sources|notes"
+                        r"|notes-heading|contents-heading|evidence"
+                        r"|(note|note-call|endnote|section)-\d+|ref-.*")
 
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")

@@ -146,9 +146,11 @@ def _briefs_and_options(briefs: list[Path], output: Optional[str], format: Optio
         return BuildOptions(format=format, output=target, **fields)
 
     if clashes := clashing_outputs(paths, options_for):
-        raise typer.BadParameter(f"several briefs would be written to {', '.join(clashes)}; "
-                                 "give them different names or build them separately",
-                                 param_hint="-o")
+        from brief.terminal import for_terminal  # names found in a folder
+
+        raise typer.BadParameter(for_terminal(
+            f"several briefs would be written to {', '.join(clashes)}; give them different "
+            "names or build them separately"), param_hint="-o")
     return paths, options_for
 
 
@@ -326,10 +328,14 @@ def new(
     overwrites a file."""
     import json
 
+    from brief.console import print_diagnostics
+    from brief.diagnostics import BriefError
     from brief.model import json_schema
+    from brief.output import write_output
     from brief.resources import templates_folder
+    from brief.terminal import say
 
-    if path.exists():
+    if os.path.lexists(path):  # a link, even to nothing, is never written through
         raise typer.BadParameter(f"{path} already exists; choose another name",
                                  param_hint="PATH")
     # Editors with the YAML language server (VS Code's YAML extension, Neovim, Helix …)
@@ -339,16 +345,17 @@ def new(
     schema = path.parent / SCHEMA_FILE
     wrote = str(path)
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(starter)
-        if not schema.exists():
-            schema.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n",
-                              "utf-8")
+        write_output(starter.encode("utf-8"), path)
+        # A schema already there (or a link to one) is kept; a link to nothing (planted in a
+        # folder received, say) is replaced by the file, never followed to create its target.
+        if not schema.is_file():
+            write_output((json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+                          ).encode("utf-8"), schema)
             wrote += f" and {schema} (which editors check it with)"
-    except OSError as failure:
-        typer.echo(f"{path}: error: cannot write: {failure.strerror}", err=True)
+    except BriefError as failure:
+        print_diagnostics(failure)
         raise typer.Exit(1) from None
-    typer.echo(f"wrote {wrote}; fill it in, then run: brief build {path}", err=True)
+    say(f"wrote {wrote}; fill it in, then run: brief build {path}")
 
 
 SCHEMA_FILE = "brief.schema.json"
@@ -361,9 +368,10 @@ def styles(
 ) -> None:
     """List the citation styles: short names first, then every installed CSL style."""
     from brief.cite import available_styles
+    from brief.terminal import for_terminal
 
     for style_id, title in available_styles(search):
-        typer.echo(f"{style_id:45} {title}")
+        typer.echo(for_terminal(f"{style_id:45} {title}"))
 
 
 sources_app = typer.Typer(help="Import sources from reference managers; see where they are "
@@ -385,25 +393,22 @@ def sources_import(
     from brief.console import print_diagnostics
     from brief.diagnostics import BriefError
     from brief.load import display_path
-    from brief.pdf import write_atomically
+    from brief.output import write_output
     from brief.sources import append_sources, csl_yaml, read_references
+    from brief.terminal import for_terminal, say
 
     try:
         items = read_references(file)
         if into is None:
-            typer.echo(csl_yaml(items), nl=False)
+            typer.echo(for_terminal(csl_yaml(items)), nl=False)
             raise typer.Exit(0)
         text = append_sources(into, items, display_path(file))
         # The brief is updated where it is: a symbolic link to it stays a link.
-        write_atomically(text.encode("utf-8"), Path(os.path.realpath(into)))
+        write_output(text.encode("utf-8"), Path(os.path.realpath(into)), display_path(into))
     except BriefError as failure:
         print_diagnostics(failure)
         raise typer.Exit(1) from None
-    except OSError as failure:
-        typer.echo(f"{display_path(into)}: error: cannot write: {failure.strerror}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"added {len(items)} source{'s' if len(items) != 1 else ''} to "
-               f"{display_path(into)}", err=True)
+    say(f"added {len(items)} source{'s' if len(items) != 1 else ''} to {display_path(into)}")
 
 
 @sources_app.command("list")
@@ -417,6 +422,7 @@ def sources_list(
     from brief.diagnostics import BriefError
     from brief.load import load_brief
     from brief.sources import source_uses
+    from brief.terminal import for_terminal
 
     try:
         uses = source_uses(load_brief(brief))
@@ -426,7 +432,8 @@ def sources_list(
     width = max((len(use.id) for use in uses), default=0)
     for use in uses:
         places = ", ".join(f"{at.path}:{at.line}:{at.column}" for at in use.cited_at)
-        typer.echo(f"{use.id:{width}}  {len(use.cited_at):3}  {places or 'unused'}")
+        typer.echo(for_terminal(f"{use.id:{width}}  {len(use.cited_at):3}  "
+                                f"{places or 'unused'}"))
 
 
 @app.command()

@@ -12,23 +12,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 from brief.build import BuildOptions, BuildResult, Ignored, build_many, check, find_briefs
+from brief.terminal import for_terminal, say
 
 
 MAX_SHOWN = 200  # problems printed per brief: thousands would take longer than the check
 
 
 def print_diagnostics(result) -> None:
-    """A result's (or a BriefError's) problems, coloured on a terminal."""
+    """A result's (or a BriefError's) problems, coloured on a terminal; the one way
+    diagnostics are printed (check, build, watch and preview all come here)."""
     if not result.diagnostics:
         return
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    # Text objects, never markup: a `[bold]` in a message is printed as typed.
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
     shown = result.diagnostics[:MAX_SHOWN]
     for diagnostic in shown:
         colour = "red" if diagnostic.is_error else "yellow"
-        head, _, hint = diagnostic.format().partition("\n")
+        head, _, hint = for_terminal(diagnostic.format()).partition("\n")
         where, _, message = head.partition(f" {diagnostic.severity}: ")
         line = Text.assemble((where + " ", "bold"), (f"{diagnostic.severity}:", f"bold {colour}"),
                              " " + message)
@@ -38,15 +41,16 @@ def print_diagnostics(result) -> None:
     if len(result.diagnostics) > len(shown):
         rest = result.diagnostics[len(shown):]
         errors = sum(d.is_error for d in rest)
-        console.print(Text(f"{rest[0].location.path}: … and {len(rest):,} more problems "
-                           f"({errors:,} errors); fix these first", style="bold"))
+        console.print(Text(for_terminal(f"{rest[0].location.path}: … and {len(rest):,} more "
+                                        f"problems ({errors:,} errors); fix these first"),
+                           style="bold"))
 
 
 def print_ignored(ignored: list[Ignored], skipped: list | None = None) -> None:
     """The YAML files in the folders given that were not taken for briefs, and why; and the
     files that could not be (links out of the folder, named pipes) as warnings."""
     for item in ignored:
-        sys.stderr.write(item.format() + "\n")
+        say(item.format())
     if skipped:
         from brief.diagnostics import BriefError
 
@@ -61,7 +65,7 @@ def check_all(paths: list[Path], **options) -> int:
     briefs = find_briefs(paths, skipped, ignored)
     print_ignored(ignored, skipped)
     if not briefs:  # a usage error, as `brief build` answers it
-        sys.stderr.write(f"error: no briefs found in {', '.join(map(str, paths))}\n")
+        say(f"error: no briefs found in {', '.join(map(str, paths))}")
         return 2
     failed = 0
     for path in briefs:
@@ -70,12 +74,11 @@ def check_all(paths: list[Path], **options) -> int:
         failed += not result.ok
         if result.ok:
             warnings = len(result.diagnostics)
-            sys.stderr.write(f"checked {path}: {result.contents}; "
-                             + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings
-                                else "no problems") + "\n")
+            say(f"checked {path}: {result.contents}; "
+                + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "no problems"))
     if len(briefs) > 1:
-        sys.stderr.write(f"checked {len(briefs)} briefs: "
-                         + (f"{failed} with errors" if failed else "no errors") + "\n")
+        say(f"checked {len(briefs)} briefs: "
+            + (f"{failed} with errors" if failed else "no errors"))
     return 1 if failed else 0
 
 
@@ -93,16 +96,18 @@ def verify_all(paths: list[Path], require_evidence: bool = False,
             from brief.ledger import summary
             from brief.load import display_path
 
-            sys.stderr.write(f"{display_path(path)}: {summary(rows) or 'nothing cites'}\n")
+            say(f"{display_path(path)}: {summary(rows) or 'nothing cites'}")
     return 1 if failed else 0
 
 
 def write_ledger(path: Path, format: str, output: Path | None) -> int:
-    """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read."""
-    from brief.build import verify
+    """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read or
+    the ledger cannot be written there."""
+    from brief.build import files_read, verify
+    from brief.diagnostics import BriefError
     from brief.ledger import FORMATS
     from brief.load import display_path
-    from brief.pdf import write_atomically
+    from brief.output import refuse_overwriting_an_input, write_output
 
     result, loaded, rows = verify(path)
     print_diagnostics(result)
@@ -110,14 +115,16 @@ def write_ledger(path: Path, format: str, output: Path | None) -> int:
         return 1
     text = FORMATS[format](loaded, rows)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(for_terminal(text))
         return 0
     try:
-        write_atomically(text.encode("utf-8"), output)
-    except OSError as failure:
-        sys.stderr.write(f"{display_path(output)}: error: cannot write: {failure.strerror}\n")
+        refuse_overwriting_an_input(output, files_read(loaded), loaded, "writing the ledger",
+                                    loaded.path.with_suffix(f".{format}").name)
+        write_output(text.encode("utf-8"), output, display_path(output))
+    except BriefError as failure:
+        print_diagnostics(failure)
         return 1
-    sys.stderr.write(f"wrote {display_path(output)}\n")
+    say(f"wrote {display_path(output)}")
     return 0
 
 
@@ -147,18 +154,19 @@ def _progress(total: int):
     if total < 2 or not sys.stderr.isatty():
         def echo(result: BuildResult) -> None:
             if text := line(result):
-                sys.stderr.write(text + "\n")
+                say(text)
         yield echo
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), transient=True) as progress:
+                  TextColumn("{task.description}", markup=False), transient=True) as progress:
         task = progress.add_task("", total=total)
 
         def advance(result: BuildResult) -> None:
-            progress.console.print(line(result), highlight=False, markup=False, soft_wrap=True)
-            progress.update(task, advance=1, description=str(result.source))
+            progress.console.print(for_terminal(line(result)), highlight=False,
+                                   markup=False, emoji=False, soft_wrap=True)
+            progress.update(task, advance=1, description=for_terminal(str(result.source)))
 
         yield advance
 
@@ -169,13 +177,13 @@ def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) ->
 
     names = ", ".join(str(path) for path in paths)
     they = "they read" if len(paths) > 1 else "it reads"
-    sys.stderr.write(f"watching {names} and the files {they}; Ctrl-C to stop\n")
+    say(f"watching {names} and the files {they}; Ctrl-C to stop")
     try:
         watch([(path, options_for(path)) for path in paths], report_rebuild)
     except KeyboardInterrupt as interrupt:
         if type(interrupt) is not KeyboardInterrupt:
             raise  # SIGTERM or SIGHUP (brief.__main__): the command's own exit code
-        sys.stderr.write("stopped watching\n")  # Ctrl-C, the way to end a watch
+        say("stopped watching")  # Ctrl-C, the way to end a watch
     return 0
 
 
@@ -189,14 +197,14 @@ def report_rebuild(_watched, rebuild) -> None:
     warnings = sum(not d.is_error for d in result.diagnostics)
     if result.ok:
         pages = f"{_count(len(result.page_sizes), 'page')}, " if result.page_sizes else ""
-        sys.stderr.write(f"{at} wrote {result.output} in {rebuild.seconds:.2f} s: "
-                         f"{pages}{_count(warnings, 'warning')}\n")
+        say(f"{at} wrote {result.output} in {rebuild.seconds:.2f} s: "
+            f"{pages}{_count(warnings, 'warning')}")
     else:
         errors = sum(d.is_error for d in result.diagnostics)
         kept = (f"{rebuild.kept} kept as it was" if rebuild.kept
                 else "nothing written")
-        sys.stderr.write(f"{at} failed {result.source}: {_count(errors, 'error')}, "
-                         f"{_count(warnings, 'warning')}; {kept}\n")
+        say(f"{at} failed {result.source}: {_count(errors, 'error')}, "
+            f"{_count(warnings, 'warning')}; {kept}")
     sys.stderr.flush()
 
 

@@ -115,18 +115,28 @@ def summary(rows: list[Row]) -> str:
 
 
 # --- formats ---------------------------------------------------------------------------------
+# One encoder each: what the brief and its copies say is data in every format, never markup a
+# renderer would obey or a formula a spreadsheet would run.
+
+MARKDOWN_MARKUP = re.compile(r"[\\`*_\[\]<>&|~^$]")
+
+
+def markdown_text(value: str) -> str:
+    """Text that markdown (pandoc's, GitHub's) shows as typed, on one line: every character
+    that could start HTML, an entity, a link or picture, emphasis, code, maths or a table cell
+    is escaped; `(`, `)` and `!` mean nothing once `[` is escaped, and stay readable."""
+    return MARKDOWN_MARKUP.sub(r"\\\g<0>", " ".join(value.splitlines()))
+
 
 def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
-    def cell(value: str) -> str:
-        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"# Evidence ledger: {loaded.brief.title}", "",
-             f"{loaded.where.brief_file}: {len(rows)} citations; {summary(rows) or 'none'}.", "",
+    lines = [f"# Evidence ledger: {markdown_text(loaded.brief.title)}", "",
+             markdown_text(f"{loaded.where.brief_file}: {len(rows)} citations; "
+                           f"{summary(rows) or 'none'}."), "",
              "| Line | Kind | Text | Source | Pinpoint | Evidence | Passage in the source |",
              "|---:|---|---|---|---|---|---|"]
     for row in rows:
         passage = row.check.passage if row.check and row.check.passage else ""
-        lines.append("| " + " | ".join(cell(value) for value in (
+        lines.append("| " + " | ".join(markdown_text(value) for value in (
             str(row.location.line), row.kind, row.text, row.source, row.pinpoint or "",
             row.evidence, f"\u201c{passage}\u201d" if passage else "")) + " |")
     return "\n".join(lines) + "\n"
@@ -134,6 +144,14 @@ def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
 
 CSV_COLUMNS = ("file", "line", "column", "kind", "text", "source", "pinpoint", "status", "page",
                "copy", "excerpt", "passage")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str | int) -> str | int:
+    """A cell that a spreadsheet shows as typed: text that would start a formula
+    (`=HYPERLINK(…)`, `@SUM(…)`, `-2+3`) gets a leading `'`, as OWASP advises against CSV
+    injection; numbers stay numbers."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def ledger_csv(loaded: LoadedBrief, rows: list[Row]) -> str:
@@ -142,10 +160,11 @@ def ledger_csv(loaded: LoadedBrief, rows: list[Row]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         check = row.check
-        writer.writerow([row.location.path, row.location.line, row.location.column, row.kind,
-                         row.text, row.source, row.pinpoint or "", row.status,
-                         (check.page or "") if check else "", (check.copy or "") if check else "",
-                         check.excerpt if check else "", (check.passage or "") if check else ""])
+        writer.writerow([csv_cell(value) for value in (
+            row.location.path, row.location.line, row.location.column, row.kind, row.text,
+            row.source, row.pinpoint or "", row.status, (check.page or "") if check else "",
+            (check.copy or "") if check else "", check.excerpt if check else "",
+            (check.passage or "") if check else "")])
     return out.getvalue()
 
 
@@ -180,7 +199,9 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
                  "value": row.evidence},
             ],
             "target": target,
-            "brief": {"kind": row.kind, "file": row.location.path, "line": row.location.line,
+            # The brief by its name: the ledger travels (attached to the PDF, too), and the
+            # path that the command was given would tell where it was built.
+            "brief": {"kind": row.kind, "file": loaded.path.name, "line": row.location.line,
                       "column": row.location.column, "source": row.source,
                       "pinpoint": row.pinpoint, "status": row.status,
                       "page": check.page if check else None,
@@ -196,7 +217,12 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
         "first": {"id": f"{collection_id}#page1", "type": "AnnotationPage", "startIndex": 0,
                   "items": annotations},
     }
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(collection, ensure_ascii=False, indent=2).translate(JSON_ESCAPED) + "\n"
+
+
+# JSON escapes C0 controls itself; DEL and C1 (found only inside strings) are escaped too, so
+# that the ledger is the same printed on a terminal as written to a file.
+JSON_ESCAPED = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
 
 
 def _source_iri(source, key: str) -> str:

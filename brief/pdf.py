@@ -1,5 +1,5 @@
-"""HTML -> PDF with WeasyPrint: restricted file access, metadata, deterministic bytes, atomic
-writes."""
+"""HTML -> PDF with WeasyPrint: restricted file access, metadata, deterministic bytes (written
+by brief.output)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -455,29 +454,3 @@ def misplaced_notes(document) -> list[tuple[int, int, int]]:
     return [(index, page, printed.get(element, 0))
             for index, (element, page) in enumerate(called, 1)
             if printed.get(element) != page]
-
-
-def write_atomically(data: bytes, target: Path) -> None:
-    """Write `data` to `target` so that a reader sees the old file or the new one, never half.
-
-    The bytes go to a temporary file in the same folder, which is renamed over the target
-    only when complete; any failure or interruption removes the temporary file.
-    """
-    # Not resolved: if the target is a symbolic link (say, to a file outside the brief's
-    # folder), the link itself is replaced and what it pointed to is left alone.
-    target = Path(os.path.abspath(target))
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".part", delete=False)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # Keep the permissions of the file being replaced; a new file gets rw-r--r--.
-        existing = target.lstat() if target.is_file() and not target.is_symlink() else None
-        os.chmod(handle.name, existing.st_mode & 0o777 if existing else 0o644)
-        os.replace(handle.name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise

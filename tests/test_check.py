@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,26 @@ def test_ids_the_layout_gives_its_own_parts_are_taken(workdir):
         "      - claim: A claim [@a, p. 1].\n        id: summary\n"
         "      - claim: Another [@a].\n        id: notes-on-law\n")
     message = ("  hint: choose another id; summary, key-messages, recommendations, "
-               "notes, sources and ids such as note-3, section-2 or ref-song2015 are taken")
+               "notes, sources, evidence, key-sources and ids such as note-3, section-2 or "
+               "ref-song2015 are taken")
     assert report(workdir, text) == [
         "b.yaml:7:9: error: the id `note-3` is one the layout gives its own parts\n" + message,
         "b.yaml:10:13: error: the id `summary` is one the layout gives its own parts\n" + message]
+    evidence = VALID.replace("  - heading: One\n", "  - heading: One\n    id: evidence\n")
+    assert report(workdir, evidence) == [
+        "b.yaml:7:9: error: the id `evidence` is one the layout gives its own parts\n" + message]
+
+
+def test_every_id_the_layouts_write_is_taken():
+    """An id added to a template must be added to LAYOUT_IDS, or a section could take it."""
+    from brief.check import LAYOUT_IDS
+    from brief.resources import templates_folder
+
+    written = {match for template in templates_folder().rglob("*.html")
+               for match in re.findall(r'\bid="([^"]*)"', template.read_text("utf-8"))}
+    users = {"{{ section.id or 'section-%d' % loop.index }}", "{{ block.id }}"}
+    assert "evidence" in written and users <= written
+    for id_ in written - users:
+        example = re.sub(r"\{\{[^}]*(number|index)[^}]*\}\}", "3", id_)
+        example = re.sub(r"\{\{[^}]*\}\}", "song2015", example)
+        assert LAYOUT_IDS.fullmatch(example), id_

@@ -24,3 +24,19 @@ def test_readme_example_brief_builds(run, tmp_path):
     (tmp_path / "brief.yaml").write_text(readme_blocks("yaml")[0], "utf-8")
     code, output = run("build", "brief.yaml", "--strict", cwd=tmp_path)
     assert (code, output) == (0, "wrote brief.pdf\n")
+
+
+def test_every_option_the_readme_names_exists():
+    import click
+    import typer
+
+    from brief.cli import app
+
+    def options(command: click.Command) -> set[str]:
+        found = {opt for param in command.params for opt in param.opts}
+        for sub in getattr(command, "commands", {}).values():
+            found |= options(sub)
+        return found
+
+    named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", "".join(readme_blocks("text"))))
+    assert named - options(typer.main.get_command(app)) == set()

@@ -138,3 +138,48 @@ def test_signals_end_every_process_and_leave_no_temporary_file(workdir):
             128 + stop, "interrupted; no output was left half-written\n")
         assert sorted(path.name for path in workdir.iterdir()) == ["b.pdf", "b.yaml"]
         assert (workdir / "b.pdf").read_bytes() == b"the previous PDF"
+
+
+def test_a_ledger_written_over_an_input_is_refused(workdir, run):
+    (workdir / "refs.json").write_text(
+        '[{"id": "a", "type": "report", "title": "A Report", "issued": {"date-parts": [[2020]]}}]',
+        "utf-8")
+    attack.write_brief(workdir, attack.brief_text(sources="  - refs.json\n"))
+    before = {path.name: path.read_bytes() for path in workdir.iterdir()}
+    assert run("ledger", "b.yaml", "-o", "b.yaml") == (1, (
+        "b.yaml:1:1: error: the output b.yaml is the brief itself; writing the ledger would "
+        "overwrite it\n  hint: choose another output with -o, e.g. -o b.md\n"))
+    assert run("ledger", "b.yaml", "--format", "json", "-o", "refs.json") == (1, (
+        "b.yaml:1:1: error: the output refs.json is a file the brief reads (refs.json); writing "
+        "the ledger would overwrite it\n  hint: choose another output with -o, e.g. -o b.json\n"))
+    os.symlink("b.yaml", workdir / "link.yaml")  # the brief by another name: a link replaced
+    assert run("ledger", "link.yaml", "-o", "b.yaml")[0] == 1
+    assert {path.name: path.read_bytes() for path in workdir.iterdir()
+            if path.name != "link.yaml"} == before
+
+
+def test_a_ledger_written_to_a_link_replaces_the_link(workdir, run, tmp_path):
+    attack.write_brief(workdir, attack.brief_text())
+    precious = tmp_path.parent / f"{tmp_path.name}-precious.txt"
+    precious.write_text("keep me", "utf-8")
+    os.symlink(precious, workdir / "ledger.md")
+    assert run("ledger", "b.yaml", "-o", "ledger.md") == (0, "wrote ledger.md\n")
+    assert precious.read_text("utf-8") == "keep me"
+    assert not (workdir / "ledger.md").is_symlink()
+
+
+def test_new_never_writes_through_a_link(workdir, run, tmp_path):
+    target = tmp_path.parent / f"{tmp_path.name}-target"
+    os.symlink(target, workdir / "brief.schema.json")  # to nothing, as planted in a folder
+    assert run("new", "mine.yaml") == (0, (
+        "wrote mine.yaml and brief.schema.json (which editors check it with); fill it in, "
+        "then run: brief build mine.yaml\n"))
+    assert not os.path.lexists(target)
+    assert not (workdir / "brief.schema.json").is_symlink()
+    assert (workdir / "brief.schema.json").read_text("utf-8").startswith("{")
+    os.symlink(target, workdir / "other.yaml")
+    code, output = run("new", "other.yaml")
+    assert code == 2 and "other.yaml already exists; choose another name" in output
+    assert not os.path.lexists(target)
+    code, output = run("new", "mine.yaml")  # a file, as before
+    assert code == 2 and "mine.yaml already exists; choose another name" in output

@@ -271,3 +271,98 @@ def test_malformed_evidence(run, workdir, value, message):
     (workdir / "brief.yaml").write_text(text, "utf-8")
     code, output = run("check", "brief.yaml")
     assert code == 1 and message in output.splitlines()
+
+
+# --- hostile text: data in every format -------------------------------------------------------
+
+PASSAGE = ('=HYPERLINK("http://x","click") <img src=x onerror=alert(1)> [x](javascript:alert(1)) '
+           "![i](javascript:alert(2)) <javascript:alert(3)> a | b, $5 and $10")
+HOSTILE_COPY = (f"Front matter.\f{PASSAGE}; the State also violates its obligation.\f"
+                "+SUM(1+1): -2+3 returns.")
+HOSTILE_BRIEF = BRIEF.replace(
+    "title: Ledger test", "title: \"Ledger <img src=x onerror=alert(0)> [t](javascript:t)\""
+).replace(
+    '      - claim: Most who reach the South are women [@rep, p. 3].\n'
+    '        evidence:\n'
+    '          rep: "Women account for more than seventy per cent"',
+    '      - claim: \'=HYPERLINK("http://x","click") says so [@rep, p. 2].\'\n'
+    '        evidence:\n'
+    '          rep: \'=HYPERLINK("http://x","click") <img src=x onerror=alert(1)> '
+    '\\[x\\](javascript:alert(1)) !\\[i\\](javascript:alert(2)) <javascript:alert(3)> a | b, '
+    '$5 and $10\'\n'
+    '      - claim: \'+SUM(1+1) adds up [@rep, p. 3].\'\n'
+    '        evidence:\n'
+    '          rep: "-2+3 returns"')
+
+
+@pytest.fixture
+def hostile_ledger_brief(workdir) -> Path:
+    (workdir / "sources").mkdir()
+    (workdir / "sources" / "rep.txt").write_text(HOSTILE_COPY, "utf-8")
+    (workdir / "brief.yaml").write_text(HOSTILE_BRIEF, "utf-8")
+    return workdir / "brief.yaml"
+
+
+def test_csv_cells_that_would_be_formulas_are_text(hostile_ledger_brief, run, workdir):
+    assert run("ledger", "brief.yaml", "--format", "csv", "-o", "ledger.csv") == (
+        0, "wrote ledger.csv\n")
+    written = (workdir / "ledger.csv").read_text("utf-8")
+    rows = list(csv.reader(io.StringIO(written)))
+    assert rows[5][:5] == ["brief.yaml", "14", "17", "claim",
+                           "'=HYPERLINK(“http://x”,“click”) says so."]
+    assert rows[5][11] == f"'{PASSAGE}"
+    assert rows[6][4:11] == ["'+SUM(1+1) adds up.", "rep", "p. 3", "verified", "3",
+                             "sources/rep.txt", "'-2+3 returns"]
+    # Numbers are numbers: written bare, as a spreadsheet reads them.
+    assert "\nbrief.yaml,14,17,claim," in written
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+               for row in rows for cell in row)
+
+
+def _rendered(markdown: str) -> tuple[list[tuple[str, dict]], str]:
+    """The elements (with attributes) and the text that pandoc's HTML of `markdown` holds."""
+    from html.parser import HTMLParser
+
+    import pypandoc
+
+    html = pypandoc.convert_text(markdown, "html", format="markdown")
+    elements, text = [], []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            elements.append((tag, dict(attrs)))
+
+        def handle_data(self, data):
+            text.append(data)
+
+    Reader(convert_charrefs=True).feed(html)
+    return elements, "".join(text)
+
+
+def test_markdown_ledger_renders_what_it_quotes_as_text(hostile_ledger_brief, run):
+    code, output = run("ledger", "brief.yaml")
+    assert code == 0
+    elements, text = _rendered(output)
+    assert {tag for tag, _ in elements} == {"h1", "p", "table", "colgroup", "col", "thead",
+                                           "tr", "th", "tbody", "td"}
+    assert [attributes for _, attributes in elements
+            if set(attributes) - {"id", "style", "class"}] == []
+    # As typed, but for pandoc's curly quotation marks and its line breaks.
+    text = " ".join(text.replace("“", '"').replace("”", '"').split())
+    assert "Ledger <img src=x onerror=alert(0)> [t](javascript:t)" in text
+    assert f'"{PASSAGE}"' in text
+
+
+def test_the_json_ledger_names_the_brief_by_its_name_alone(ledger_brief, run, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, output = run("ledger", str(ledger_brief), "--format", "json", cwd=elsewhere)
+    assert code == 0
+    assert str(tmp_path) not in output
+    assert {item["brief"]["file"] for item in json.loads(output)["first"]["items"]} == {
+        "brief.yaml"}
+    pdf = elsewhere / "b.pdf"
+    assert run("build", str(ledger_brief), "--ledger", "-o", str(pdf))[0] == 0
+    attached = PdfReader(pdf).attachments["evidence-ledger.json"][0].decode("utf-8")
+    assert str(tmp_path) not in attached
+    assert json.loads(attached)["first"]["items"][0]["brief"]["file"] == "brief.yaml"

@@ -164,7 +164,7 @@ def test_interrupted_write_keeps_the_previous_pdf(example_copy, monkeypatch):
     def interrupt(_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("brief.pdf.os.fsync", interrupt)
+    monkeypatch.setattr("brief.output.os.fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build(example_copy, BuildOptions(force=True))
     assert pdf.read_bytes() == b"%PDF- the previous good build"
