@@ -575,14 +575,15 @@ def _part_pattern(part: str) -> str:
         # inserted begins at a space, so a word of the source is taken whole or not at all:
         # with the space optional, a long word could be split every way (exponential time).
         before = part[position:match.start()].rstrip(" ")
+        glued = part[match.start() - 1:match.start()] not in ("", " ")  # `![i]`, `"[x]`
         position = match.end()
         while part[position:position + 1] == " ":
             position += 1
         after = part[position:position + 1]
-        words = rf"(?: \S+){{0,{INSERTION_WORDS}}}?"
-        if not before:  # at the start of a part: the quotation begins after it
-            words = ""
-        elif not after:  # at the end: it ends before it
+        # A word glued to what comes before the brackets may begin without a space: one
+        # stretch of its own, which no other can split.
+        words = (r"\S*?" if glued else "") + rf"(?: \S+){{0,{INSERTION_WORDS}}}?"
+        if not before or not after:  # at the start or end of a part: nothing to stand for
             words = ""
         elif after.isalnum():
             words += " "  # the next word is a word of its own
@@ -599,8 +600,12 @@ def _literal(text: str) -> str:
         before, after = text[index - 1:index], text[index + 1:index + 2]
         if char == "-":
             # Dashes spaced or not, as the house style has them; between letters, a hyphen
-            # the end of a line may have taken away.
-            out.append(" ?-? ?" if before.isalpha() and after.isalpha() else " ?- ?")
+            # the end of a line may have taken away. At either end of a part, no space: a
+            # passage begins and ends with its words.
+            if before.isalpha() and after.isalpha():
+                out.append(" ?-? ?")
+            else:
+                out.append((" ?" if before else "") + "-" + (" ?" if after else ""))
         elif char == " " and "-" in (before, after):
             continue  # the dash's own pattern allows it
         else:

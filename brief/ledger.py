@@ -130,7 +130,7 @@ def markdown_text(value: str) -> str:
 
 def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
     lines = [f"# Evidence ledger: {markdown_text(loaded.brief.title)}", "",
-             markdown_text(f"{loaded.where.brief_file}: {len(rows)} citations; "
+             markdown_text(f"{loaded.path.name}: {len(rows)} citations; "
                            f"{summary(rows) or 'none'}."), "",
              "| Line | Kind | Text | Source | Pinpoint | Evidence | Passage in the source |",
              "|---:|---|---|---|---|---|---|"]
@@ -161,7 +161,7 @@ def ledger_csv(loaded: LoadedBrief, rows: list[Row]) -> str:
     for row in rows:
         check = row.check
         writer.writerow([csv_cell(value) for value in (
-            row.location.path, row.location.line, row.location.column, row.kind, row.text,
+            loaded.path.name, row.location.line, row.location.column, row.kind, row.text,
             row.source, row.pinpoint or "", row.status, (check.page or "") if check else "",
             (check.copy or "") if check else "", check.excerpt if check else "",
             (check.passage or "") if check else "")])

@@ -56,6 +56,18 @@ def test_insertions_stand_for_a_few_whole_words(quotation, source, found):
     assert bool(evidence.find_matches(evidence.quotation_parts(quotation), document)) is found
 
 
+@pytest.mark.parametrize("quotation, passage", [("-2+3 returns", "-2+3 returns"),
+                                                ("the State -", "the State -"),
+                                                ("non-refoulement", "non - refoulement")])
+def test_a_passage_begins_and_ends_with_its_words(quotation, passage):
+    """A dash at the start of a quotation once took the space before it into the passage the
+    ledger prints."""
+    document = evidence.prepare(evidence.Copy(
+        Path("c.txt"), "c.txt", (f"+SUM(1+1): {passage} of it",), (None,), False), None)
+    found = evidence.find_matches(evidence.quotation_parts(quotation), document)
+    assert [document.text[m.start:m.end] for m in found] == [passage]
+
+
 def test_a_pdf_that_extracts_to_too_much_text_is_stopped_in_its_reader(workdir, run,
                                                                        monkeypatch):
     """1,000 pages drawing one 200,000-character stream: 10 KB that once cost 6 GB."""
