@@ -162,6 +162,9 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
         raise BriefError([error(at, f"WeasyPrint cannot be loaded: {failure}",
                                 "install the libraries it needs; on Debian: apt-get install "
                                 "libpango-1.0-0 libpangoft2-1.0-0")]) from None
+    from brief.line_breaking import hang_trailing_spaces
+
+    hang_trailing_spaces()
     refused: list[str] = []
     options = {
         # The same HTML always gives the same identifier, hence the same bytes.

@@ -220,3 +220,42 @@ def test_a_brand_colour_too_faint_for_text_is_a_warning_in_the_brand_file(
                        str(tmp_path / "strict.pdf"))
     assert code == 1 and f"{brand}:3:14: error: `color.secondary`" in output
     assert not (tmp_path / "strict.pdf").exists()
+
+
+FRAGMENT_SUMMARIES = {
+    # The case a French reader found: the note's word ends the third line.
+    "fr": ("Les Érythréens fuient un service national sans fin dans un pays où, selon une "
+           "commission d'enquête de l'ONU, des responsables ont commis des crimes contre "
+           "l'humanité [@a] et ceux qui sont renvoyés."),
+    # Any inline element after a line's last word did it: emphasis as well as a note.
+    "en": ("Eritreans flee an endless national service in a country where, according to a "
+           "commission of inquiry of the United Nations, officials have committed the gravest "
+           "offences against *humanity* [@a] and those who are sent back are detained."),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_line_holds_only_a_hyphenated_fragment(run, tmp_path, language, paper):
+    """WeasyPrint counted the spaces before an inline element that hang past the margin, and
+    so hyphenated the line's first word instead of breaking at a space: the line held only
+    `commis-` (brief/line_breaking.py)."""
+    brief = write(tmp_path, MINIMAL.format(
+        title="Returns", language=language, summary=json_string(FRAGMENT_SUMMARIES[language]),
+        body="      - claim: A claim [@a, p. 1].",
+        sources=REPORT.format(id="a", author="UN", title="Report", year=2016)))
+    for indent in ("", "The summary, set a little differently: ", "So: "):
+        if indent:
+            brief.write_text(brief.read_text("utf-8").replace(
+                "summary: \"", f"summary: \"{indent}"), "utf-8")
+        build(run, brief, tmp_path / "b.pdf", "--paper", paper)
+        lines = [line.text.strip() for line in read_pages(tmp_path / "b.pdf")[0].lines]
+        stranded = [text for text in lines if re.fullmatch(r"\w+[\u2010-]", text)]
+        assert not stranded, lines
+        read_pages.cache_clear()
+
+
+def json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
