@@ -121,8 +121,8 @@ def check(path: Path, strict: bool = False, style: str | None = None,
 
 
 def verify(path: Path, require_evidence: bool = False, strict: bool = False):
-    """Check a brief's quotations and excerpts against its copies: the result, the loaded
-    brief and the ledger's rows (both None when the brief cannot be loaded)."""
+    """Check a brief, its quotations and excerpts against its copies included: the result, the
+    loaded brief and the ledger's rows (both None when the brief cannot be loaded)."""
     from brief.evidence import check_evidence
     from brief.ledger import ledger_rows
     from brief.load import load_brief
@@ -134,7 +134,10 @@ def verify(path: Path, require_evidence: bool = False, strict: bool = False):
         result.diagnostics = failure.diagnostics
         return result, None, None
     evidence = check_evidence(loaded, require_evidence)
-    result.diagnostics = sort_diagnostics(_strictly(evidence.diagnostics, strict))
+    # What `check` finds is part of the answer: a locator `check` refuses (`para 9`) must not
+    # pass `verify --strict`.
+    result.diagnostics = sort_diagnostics(_strictly(
+        _lint(loaded, allow_network=False) + evidence.diagnostics, strict))
     return result, loaded, ledger_rows(loaded, evidence)
 
 

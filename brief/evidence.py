@@ -160,6 +160,8 @@ def _extract(data: bytes, kind: str, shown: str, at: Location, limits: Limits,
         del data
         pages = [_html_text(text)] if kind == "html" else text.split("\f")
         labels, paged = [None] * len(pages), kind == "text" and len(pages) > 1
+        if paged:  # pages as pdftotext writes them, folios and running heads included
+            pages = without_page_furniture(pages)
     folded, total = [], 0
     for page in pages:
         folded.append(fold_for_display(page[:limits.copy_page_characters]))
@@ -305,6 +307,9 @@ def _pdf_pages(data: bytes, shown: str, at: Location, limits: Limits,
 
 FOLIO = re.compile(r"^\s*(?:page\s+|p\.\s*|-\s*)?[0-9ivxlcdmIVXLCDM]{1,6}"
                    r"(?:\s*(?:of|/)\s*\d+)?(?:\s*-)?\s*$", re.I)
+# PDFium puts no line break after a hyphen it takes for a line end, so a folio at the foot
+# of the page can come glued to the last word's first half: `protec\ufffe3`.
+GLUED_FOLIO = re.compile(r"(?<=[\ufffe\x02])\s*(?:[0-9]{1,4}|[ivxlcdm]{1,6})\s*$", re.I)
 
 
 def without_page_furniture(pages: list[str]) -> list[str]:
@@ -313,9 +318,19 @@ def without_page_furniture(pages: list[str]) -> list[str]:
 
     A first or last line that is a page number (`10`, `Page 10 of 36`, `xii`) goes; so does
     one that, digits aside, stands at the top (or foot) of at least half of three or more
-    pages: a running head (`A/HRC/25/63  10`) or foot.
+    pages: a running head (`A/HRC/25/63  10`) or foot. Blank lines around them go too (a
+    text copy from `pdftotext -layout` has them).
     """
-    split = [page.splitlines() for page in pages]
+    split = []
+    for page in pages:
+        lines = page.splitlines()
+        while lines and not lines[0].strip():
+            lines = lines[1:]
+        while lines and not lines[-1].strip():
+            lines = lines[:-1]
+        if lines:
+            lines[-1] = GLUED_FOLIO.sub("", lines[-1])
+        split.append(lines)
 
     def shape(line: str) -> str:
         return re.sub(r"\d+", "#", " ".join(line.split()))
@@ -594,11 +609,22 @@ def _part_pattern(part: str) -> str:
     return "".join(pieces)
 
 
+SPACED_MARKS = ';:!?'  # French sets a (narrow) space before them, English none
+
+
 def _literal(text: str) -> str:
     out = []
     for index, char in enumerate(text):
         before, after = text[index - 1:index], text[index + 1:index + 2]
-        if char == "-":
+        if char == '"':
+            # Quotation marks (all one after folding), with the spaces French sets inside
+            # guillemets or without: `« esclavage »` and `«esclavage»` are the same words.
+            out.append((" ?" if before else "") + '"' + (" ?" if after else ""))
+        elif char in SPACED_MARKS and before:
+            out.append(" ?" + re.escape(char))
+        elif char == " " and (after in SPACED_MARKS or '"' in (before, after)):
+            continue  # the mark's own pattern allows it
+        elif char == "-":
             # Dashes spaced or not, as the house style has them; between letters, a hyphen
             # the end of a line may have taken away. At either end of a part, no space: a
             # passage begins and ends with its words.
@@ -662,8 +688,7 @@ ANCHOR_CHARS = 150  # rapidfuzz's time grows with the square of what it aligns: 
 
 
 def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
-    """Where the source comes closest to the quotation: its start and end in the text, on
-    one page.
+    """Where the source comes closest to the quotation: its start and end in the text.
 
     Aligning a long quotation with a long copy at once takes minutes (20 KB against 300 KB:
     two), so a few short pieces of it (its start, middle and end) are aligned with the whole
@@ -688,11 +713,15 @@ def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
         start, end = start + found.dest_start, start + found.dest_end
     else:
         start, end = best[1], min(len(text), best[1] + len(needle))
-    # On the page where it begins: a hint that runs on across a page break shows the page's
-    # foot and the next one's head as if they were one passage.
-    page = document.page_at(start)
-    if page + 1 < len(document.starts):
-        end = min(end, max(start, document.starts[page + 1] - 1))
+    # An alignment as long as the quotation falls short of its ends where the source has a
+    # word more: reach the quotation's first and last words if they stand close by, so that
+    # the hint does not blame words the source has.
+    words = needle.split()
+    zone = max(20, len(needle) // 4)
+    before = text.rfind(words[0], max(0, start - zone), start + len(words[0]))
+    start = before if before != -1 else start
+    after = text.find(words[-1], max(start, end - len(words[-1])), end + zone)
+    end = after + len(words[-1]) if after != -1 else end
     # Widen to whole words.
     while start > 0 and not document.text[start - 1].isspace():
         start -= 1
@@ -703,7 +732,8 @@ def closest_passage(parts: list[str], document: Document) -> tuple[int, int]:
 
 def marked_differences(parts: list[str], passage: str, passage_matching: str,
                        shown_parts: list[str] | None = None) -> tuple[str, str]:
-    """The passage with the words that differ from the quotation «marked», and the
+    """The passage with the words that differ from the quotation ⟦marked⟧ (not «», which a
+    French source has for quotation marks), and the
     quotation's words in their place, as the brief writes them (`shown_parts`, folded for
     display). Bracketed insertions count as the words they stand for; words the passage has
     beyond either end of the quotation are left out."""
@@ -723,7 +753,7 @@ def marked_differences(parts: list[str], passage: str, passage_matching: str,
             marked += shown[a1:a2]
             continue
         if a2 > a1:
-            marked.append("«" + " ".join(shown[a1:a2]) + "»")
+            marked.append("\u27e6" + " ".join(shown[a1:a2]) + "\u27e7")
         if b2 > b1 and len(quoted_words) == len(quoted):
             instead.append(" ".join(quoted_words[b1:b2]))
         elif b2 > b1:
@@ -815,7 +845,8 @@ def check_evidence(loaded: LoadedBrief, require: bool = False,
         if what == "evidence" and not _cites(loaded, path, key):
             diagnostics.append(error(loaded.where.key(path),
                                      f"evidence from `{key}`, which the claim does not cite",
-                                     f"cite it in the claim, e.g. [@{key}, p. 1]"))
+                                     "cite it in the claim, with the page of these "
+                                     f"words: [@{key}, p. …]"))
         document = documents.get(key, False)
         if document is False:
             checks.append(Check(path, key, words, locator, "no copy"))
@@ -871,9 +902,13 @@ def _check_one(path, key, words, locator, document: Document, at: Location,
         start, end = closest_passage(parts, document)
         passage = document.text[start:end]
         page = document.printed[document.page_at(start)] if passage else None
+        last = document.printed[document.page_at(max(start, end - 1))] if passage else None
         marked, instead = marked_differences(parts, passage, document.matching[start:end],
                                              quotation_parts(words, for_matching=False))
-        where_text = f"p. {page} of {shown}" if page else shown
+        # A passage that runs on to the next page says so: the page's foot and the next one's
+        # head are one passage only in the copy's text.
+        where_text = (f"pp. {page}\u2013{last} of {shown}" if page and last != page
+                      else f"p. {page} of {shown}" if page else shown)
         hint = (f'closest passage, {where_text}: "{_shortened(marked)}"'
                 + (f" (the {what} has {_shortened(instead)})" if instead else "")
                 ) if passage else None

@@ -172,7 +172,7 @@ def test_a_misquote_shows_the_closest_passage_with_the_differences_marked(pdfs, 
                                "principle"))
     assert verify(run, workdir) == (1, (
         "brief.yaml:8:16: error: quotation not found in sources/report.pdf\n"
-        "  hint: closest passage, p. 12 of sources/report.pdf: \"the State also «violates» its "
+        "  hint: closest passage, p. 12 of sources/report.pdf: \"the State also ⟦violates⟧ its "
         "obligation to respect the principle\" (the quotation has \"breaches\")\n"
         "brief.yaml: 1 not found, 1 no excerpt\n"))
 
@@ -239,7 +239,9 @@ def test_evidence_from_a_source_the_claim_does_not_cite(pdfs, workdir, run):
         """, extra="  - {id: other, type: report, title: Other}\n")
     assert verify(run, workdir)[1] == (
         "brief.yaml:10:11: error: evidence from `other`, which the claim does not cite\n"
-        "  hint: cite it in the claim, e.g. [@other, p. 1]\n"
+        "  hint: cite it in the claim, with the page of these words: [@other, p. …]\n"
+        "brief.yaml:19:10: warning: source `other` is never cited\n"
+        "  hint: cite it, or remove it from `sources`\n"
         "brief.yaml: 2 no excerpt\n")
 
 
@@ -281,7 +283,7 @@ def test_an_html_copy_gives_its_text_not_its_scripts(workdir, run):
                 source="file: sources/report.html")
     assert verify(run, workdir) == (1, (
         "brief.yaml:11:16: error: quotation not found in sources/report.html\n"
-        "  hint: closest passage, sources/report.html: \"The «State’s first»\" (the quotation "
+        "  hint: closest passage, sources/report.html: \"The ⟦State’s first⟧\" (the quotation "
         "has \"State violates its obligation\")\n"
         "brief.yaml: 1 verified, 1 not found, 1 no excerpt\n"))
 
@@ -496,3 +498,77 @@ def test_any_passage_of_a_copy_is_found_on_its_page_and_a_changed_word_is_not(pa
     changed = list(quoted)
     changed[position] = "misquoted"
     assert not find_matches(quotation_parts(" ".join(changed)), document), changed
+
+
+# --- rough edges a new user found ------------------------------------------------------------
+
+REPORT_PAGES = (
+    "                                                   A/HRC/53/20\n\n"
+    "  The Special Rapporteur recalls that the principle of non-refoulement is absolute under\n"
+    "international human rights law and\n\n"
+    "4\n\f"
+    "                                                   A/HRC/53/20\n\n"
+    "admits of no exception, and that returns to Eritrea expose persons to a real risk of\n"
+    "torture. The international protec-\n\n"
+    "5\n\f"
+    "                                                   A/HRC/53/20\n\n"
+    "tion needs of returnees must be assessed with care.\n\n"
+    "6\n")
+
+
+def test_a_quotation_runs_on_across_folios_and_running_heads(workdir, run):
+    """A text copy as `pdftotext -layout` writes it: the running head and the folio between
+    two pages once stood in the middle of every quotation that crossed them."""
+    copy_in(workdir, REPORT_PAGES.encode(), "report.txt")
+    write_brief(workdir, quote("the principle of non-refoulement is absolute under "
+                               "international human rights law and admits of no exception",
+                               "pp. 1–2")
+                + quote("The international protection needs of returnees", "pp. 2–3"),
+                source="file: sources/report.txt")
+    assert verify(run, workdir, "--strict") == (0, "brief.yaml: 2 verified, 1 no excerpt\n")
+
+
+def test_a_folio_glued_to_a_line_end_hyphen_is_not_text():
+    """PDFium puts no line break after a hyphen it takes for a line end: the folio below
+    came glued to the word's first half (`protec\ufffe3`)."""
+    pages = ["Head\nmeans that the international protec\ufffe3", "Head\ntion needs of returnees\n4",
+             "Head\nmust be assessed.\n5"]
+    assert evidence.without_page_furniture(pages) == [
+        "means that the international protec\ufffe", "tion needs of returnees",
+        "must be assessed."]
+
+
+@pytest.mark.parametrize("quotation", [
+    "d'un «esclavage à vie»",  # Swiss typing, no spaces inside the guillemets
+    "d’un « esclavage à vie » : selon lui; non!",
+    "vie »: selon lui ; non !",
+])
+def test_french_spaces_around_marks_are_folded(workdir, run, quotation):
+    copy_in(workdir, "Il parle eux-mêmes d’un\u00a0«\u202fesclavage à vie\u202f»\u00a0: selon lui"
+            "\u202f; non\u202f!".encode(), "report.txt")
+    write_brief(workdir, quote(quotation, "p. 1"), source="file: sources/report.txt")
+    assert verify(run, workdir) == (0, "brief.yaml: 1 verified, 1 no excerpt\n")
+
+
+def test_the_closest_passage_reaches_the_quotations_first_and_last_words(workdir, run):
+    """A word left out of a long quotation once cut the passage short, and the hint blamed
+    the last word, which the source has."""
+    copy_in(workdir, b"In 2023 Egyptian authorities arbitrarily detained and forcibly returned "
+            b"at least 800 Eritreans, among them children, without allowing them to lodge "
+            b"asylum claims. Others were released.", "report.txt")
+    write_brief(workdir, quote("Egyptian authorities detained and forcibly returned at least "
+                               "800 Eritreans, among them children, without allowing them to "
+                               "lodge asylum claims", "p. 1"),
+                source="file: sources/report.txt")
+    assert verify(run, workdir)[1].splitlines()[1] == (
+        '  hint: closest passage, sources/report.txt: "Egyptian authorities ⟦arbitrarily⟧ '
+        'detained and forcibly returned at least 800 Eritreans, among them children, without '
+        'allowing them to lodge asylum claims."')
+
+
+def test_verify_reports_what_check_reports(workdir, run):
+    """`verify --strict` passed a brief whose locator `check` refuses."""
+    copy_in(workdir, b"the words we quote", "report.txt")
+    write_brief(workdir, quote("the words we quote", "para 9"), source="file: sources/report.txt")
+    code, output = verify(run, workdir, "--strict")
+    assert code == 1 and "error: `para` is not a locator label" in output, output
