@@ -39,7 +39,7 @@ ELLIPSIS_GAP = 2000
 INSERTION_WORDS = 8
 # Words of context either side of a passage, for the ledger's TextQuoteSelector.
 CONTEXT_CHARS = 32
-EXTRACTOR_VERSION = "4"  # bump when extraction or folding changes: the cache is keyed by it
+EXTRACTOR_VERSION = "5"  # bump when extraction or folding changes: the cache is keyed by it
 
 PDF_SUFFIXES = (".pdf",)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
