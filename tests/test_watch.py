@@ -168,3 +168,41 @@ def test_watch_follows_no_file_outside_the_briefs_folder_but_the_brand_it_was_gi
     save(brand, brand.read_text("utf-8") + "\n")
     watch.expect(failed)
     assert watch.interrupt() == (0, ["stopped watching"])
+
+
+def test_a_warning_is_printed_once_and_counted_after(tmp_path, running):
+    """Build after build, only the warnings that are new are printed; the line of each build
+    says how many earlier ones still stand. Errors are printed every time."""
+    folder = tmp_path / "multi"
+    shutil.copytree(DATA / "multi-sources", folder)
+    brief = folder / "brief.yaml"
+    spare = "  - {id: spare%d, type: report, title: Spare %d}\n"
+    text = brief.read_text("utf-8").replace("  - refs.json\n", spare % (1, 1) + "  - refs.json\n")
+    brief.write_text(text, "utf-8")
+    line = text.splitlines().index(spare.strip("\n") % (1, 1)) + 1
+    never_cited = "brief.yaml:{}:10: warning: source `spare{}` is never cited"
+    hint = "  hint: cite it, or remove it from `sources`"
+    watch = running("watch", "brief.yaml", cwd=folder)
+    wrote = r"\d\d:\d\d:\d\d wrote brief\.pdf in \d+\.\d\d s: \d+ pages?, "
+    assert watch.expect(wrote + "1 warning")[1:-1] == [never_cited.format(line, 1), hint]
+
+    # A line added above the first warning moves it, and a second one appears: only the
+    # second is printed.
+    text = "# sources below\n" + text.replace("  - refs.json\n",
+                                               spare % (2, 2) + "  - refs.json\n")
+    save(brief, text)
+    assert watch.expect(wrote + r"2 warnings \(1 printed earlier\)")[:-1] == [
+        never_cited.format(line + 2, 2), hint]
+
+    broken = text.replace("sections:\n", "sections:\n  - heading: [unclosed\n", 1)
+    failed = (r"\d\d:\d\d:\d\d failed brief\.yaml: 1 error, 0 warnings; brief\.pdf kept as it "
+              r"was")
+    for blank in ("", "\n"):  # the error, every time
+        save(brief, broken + blank)
+        printed = watch.expect(failed)
+        assert [printed[0].split(": ")[1], len(printed)] == ["error", 3]
+
+    # Fixed: the two warnings the failed builds did not reach are not news.
+    save(brief, text)
+    assert len(watch.expect(wrote + r"2 warnings \(2 printed earlier\)")) == 1
+    assert watch.interrupt() == (0, ["stopped watching"])
