@@ -330,6 +330,28 @@ def test_connections_left_halfway_are_closed_and_the_owner_is_still_answered(ser
         "request; the next ones go unreported"], printed
 
 
+def test_the_page_fits_a_phone_360_pixels_wide(served, browser_page):
+    """Nothing scrolls sideways but the pages themselves, and every button of the toolbar can
+    be seen and pressed, the title and the status read."""
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(served[0])
+    page.wait_for_function("() => document.querySelector('figure.page img')?.complete",
+                           timeout=WAIT * 1000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    for button in page.locator("header button").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, button.get_attribute("id")
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth")  # its label on one line
+    for shown in ("header h1", "#status"):
+        box = page.locator(shown).bounding_box()
+        assert box["width"] > 150 and box["x"] >= 0 and box["x"] + box["width"] <= 360, shown
+    assert page.locator("#status").evaluate("s => s.scrollWidth <= s.clientWidth")
+    page.click("#actual-size")  # a page wider than the phone scrolls within its own area
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("() => document.getElementById('viewer').scrollWidth") > 794
+
+
 def test_the_server_listens_on_the_loopback_address_only(served):
     port = port_of(served[0])
     listening = []
