@@ -276,10 +276,11 @@ class OwnerOnly:
         from starlette.responses import PlainTextResponse, RedirectResponse
 
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            return  # uvicorn is told to run no lifespan and no WebSocket: nothing else passes
         request = HTTPConnection(scope)
         if self._is_secret(request.query_params.get("token")):
-            response = RedirectResponse(request.url.path, status_code=303,
+            # To the page, whatever the path: `//elsewhere/?token=…` sends nobody away.
+            response = RedirectResponse("/", status_code=303,
                                         headers={"Cache-Control": "no-store"})
             response.set_cookie(self.cookie, self.secret.decode(), path="/", httponly=True,
                                 samesite="strict")

@@ -249,6 +249,7 @@ def test_nothing_at_all_is_served_without_the_key_of_the_printed_address(served)
     status, headers, _ = request(address, "/?token=" + key)
     assert (status, headers["location"], headers["cache-control"]) == (303, "/", "no-store")
     assert headers["set-cookie"] == f"{cookie}; HttpOnly; Path=/; SameSite=strict"
+    assert request(address, "//evil.example/?token=" + key)[1]["location"] == "/"
     assert name == f"brief-preview-{port_of(address)}"
 
 
