@@ -265,14 +265,15 @@ def preview(
     ledger: Ledger = False,
 ) -> None:
     """Show the brief's pages in the browser, updated on every save. Ctrl-C stops."""
-    from brief.console import report_rebuild
+    from brief.console import RebuildReport
     from brief.preview import serve
 
     paths, options_for = _briefs_and_options(
         [brief], output, "pdf", layout=layout, paper=paper, style=style, strict=strict,
         allow_network=allow_network, brand=brand, require_evidence=require_evidence,
         ledger=ledger)
-    raise typer.Exit(serve(paths[0], options_for(paths[0]), port, not no_open, report_rebuild))
+    raise typer.Exit(serve(paths[0], options_for(paths[0]), port, not no_open,
+                           RebuildReport()))
 
 
 @app.command()

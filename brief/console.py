@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) ->
     they = "they read" if len(paths) > 1 else "it reads"
     say(f"watching {names} and the files {they}; Ctrl-C to stop")
     try:
-        watch([(path, options_for(path)) for path in paths], report_rebuild)
+        watch([(path, options_for(path)) for path in paths], RebuildReport())
     except KeyboardInterrupt as interrupt:
         if type(interrupt) is not KeyboardInterrupt:
             raise  # SIGTERM or SIGHUP (brief.__main__): the command's own exit code
@@ -187,25 +188,55 @@ def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) ->
     return 0
 
 
-def report_rebuild(_watched, rebuild) -> None:
-    """The located problems of a build, then one line: when, what, how long, how it went."""
-    import time
+class RebuildReport:
+    """What `brief watch` and `brief preview` print for each build: its errors, the warnings
+    not printed before, then one line: when, what, how long, how it went.
 
-    result = rebuild.result
-    print_diagnostics(result)
-    at = time.strftime("%H:%M:%S", time.localtime(rebuild.finished_at))
-    warnings = sum(not d.is_error for d in result.diagnostics)
-    if result.ok:
-        pages = f"{_count(len(result.page_sizes), 'page')}, " if result.page_sizes else ""
-        say(f"{at} wrote {result.output} in {rebuild.seconds:.2f} s: "
-            f"{pages}{_count(warnings, 'warning')}")
-    else:
-        errors = sum(d.is_error for d in result.diagnostics)
-        kept = (f"{rebuild.kept} kept as it was" if rebuild.kept
-                else "nothing written")
-        say(f"{at} failed {result.source}: {_count(errors, 'error')}, "
-            f"{_count(warnings, 'warning')}; {kept}")
-    sys.stderr.flush()
+    A warning that stands build after build is printed once, or the terminal would fill with
+    it at every save; one that went away and comes back is printed again. A warning is the
+    same if only its line moved (a line added above it).
+    """
+
+    def __init__(self) -> None:
+        self.printed: dict[Path, Counter] = {}  # per brief: the warnings standing, printed
+
+    def __call__(self, _watched, rebuild) -> None:
+        import dataclasses
+        import time
+
+        result = rebuild.result
+        warnings = [d for d in result.diagnostics if not d.is_error]
+        printed = self.printed.get(result.source, Counter())
+        standing = Counter(map(_same_warning, warnings))
+        unprinted = standing - printed
+        shown = []
+        for diagnostic in result.diagnostics:
+            if not diagnostic.is_error:
+                if not unprinted[_same_warning(diagnostic)]:
+                    continue
+                unprinted[_same_warning(diagnostic)] -= 1
+            shown.append(diagnostic)
+        print_diagnostics(dataclasses.replace(result, diagnostics=shown))
+        # A failed build stops its checks at the errors: the warnings it did not reach stand.
+        self.printed[result.source] = standing if result.ok else printed | standing
+
+        at = time.strftime("%H:%M:%S", time.localtime(rebuild.finished_at))
+        earlier = len(warnings) - sum(not d.is_error for d in shown)
+        warned = _count(len(warnings), "warning") + (f" ({earlier} printed earlier)"
+                                                      if earlier else "")
+        if result.ok:
+            pages = f"{_count(len(result.page_sizes), 'page')}, " if result.page_sizes else ""
+            say(f"{at} wrote {result.output} in {rebuild.seconds:.2f} s: {pages}{warned}")
+        else:
+            errors = sum(d.is_error for d in result.diagnostics)
+            kept = (f"{rebuild.kept} kept as it was" if rebuild.kept
+                    else "nothing written")
+            say(f"{at} failed {result.source}: {_count(errors, 'error')}, {warned}; {kept}")
+        sys.stderr.flush()
+
+
+def _same_warning(diagnostic) -> tuple:
+    return diagnostic.location.path, diagnostic.message, diagnostic.hint
 
 
 def _count(number: int, noun: str) -> str:

@@ -6,9 +6,10 @@ serves one HTML page, the page images and a stream of Server-Sent Events that te
 what changed. A page image is named by the hash of its pixels, so the browser fetches only the
 pages an edit changed.
 
-The server is for the person at this computer only: it binds 127.0.0.1, answers only requests
-addressed to a loopback name (a web page elsewhere cannot reach it through DNS rebinding),
-serves no file of the disk, and its page may load nothing but what the server sends.
+The server is for the person who started it only: it binds 127.0.0.1, answers only requests
+addressed to a loopback name (a web page elsewhere cannot reach it through DNS rebinding) that
+carry the secret made at start (another account on this computer cannot read the brief), serves
+no file of the disk, and its page may load nothing but what the server sends.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import hmac
 import io
 import json
+import logging
 import re
+import secrets
+import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 from brief.diagnostics import Diagnostic
+from brief.terminal import say
 
 PAGE_FILE = Path(__file__).with_name("preview.html")
 RENDER_SCALE = 2.0  # pixels per PDF point: sharp at 150 % zoom, and on high-density screens
@@ -32,6 +38,21 @@ KEEP_ALIVE_SECONDS = 15
 LOOPBACK_NAMES = ["127.0.0.1", "localhost"]
 ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 1h7l3 3v11H3z" '
         'fill="#fff" stroke="#1b365d"/><path d="M5 6h6M5 8.5h6M5 11h4" stroke="#1b365d"/></svg>')
+
+
+# A request on the loopback arrives whole in a millisecond: one still unfinished after this is
+# holding a connection open on purpose (or its program hangs).
+REQUEST_SECONDS = 3
+# A browser uses at most 6 connections to one server; the rest of the file descriptors (256 by
+# default on macOS, 1,024 on Linux) are the builds'.
+MOST_CONNECTIONS = 64
+# asyncio accepts up to `backlog` connections in one go, before the limit above sees any of
+# them (uvicorn's 2,048 let a flood take every descriptor): a small batch, and a long queue in
+# the kernel for the rest, which holds a flood without taking a descriptor of ours.
+ACCEPTED_AT_ONCE = 16
+KERNEL_QUEUE = 1024
+REFUSED = ("This is a private preview. Open the address that `brief preview` printed when it "
+           "started: it carries the key.\n")
 
 
 def editor_link(path: Path, line: int | None = None, column: int | None = None) -> str:
@@ -221,8 +242,111 @@ def page_html() -> tuple[str, str]:
     return text, policy
 
 
-def application(preview: Preview):
-    """The Starlette app: the page, its event stream and the page images; nothing else."""
+_SAID: set[str] = set()  # the kinds of refusal told already
+
+
+def say_once(kind: str, line: str) -> None:
+    """One line on stderr for the first refusal of each kind: a flood of them must not bury
+    the build's lines (or fill a disk with a log)."""
+    if kind not in _SAID:
+        _SAID.add(kind)
+        say(f"preview: {line}; the next ones go unreported")
+        sys.stderr.flush()
+
+
+class OwnerOnly:
+    """Every request must carry the preview's secret, in its cookie: the page, the icon, the
+    event stream and the images alike. The address printed at start carries the secret once;
+    that request gets the cookie and is sent on to the address without it, so that the secret
+    stays out of the address bar and of what the page shows.
+
+    Other accounts on this computer can reach 127.0.0.1 too: without the secret they read
+    nothing. The cookie is named for the port because browsers send a cookie of 127.0.0.1 to
+    every port of it: two previews at once must not take each other's.
+    """
+
+    def __init__(self, app, secret: str, port: int) -> None:
+        self.app, self.secret, self.cookie = app, secret.encode(), f"brief-preview-{port}"
+
+    def _is_secret(self, value: str | None) -> bool:
+        # Compared as bytes in constant time: a str with other than ASCII would raise.
+        return value is not None and hmac.compare_digest(value.encode(), self.secret)
+
+    async def __call__(self, scope, receive, send) -> None:
+        from starlette.requests import HTTPConnection
+        from starlette.responses import PlainTextResponse, RedirectResponse
+
+        if scope["type"] != "http":
+            return  # uvicorn is told to run no lifespan and no WebSocket: nothing else passes
+        request = HTTPConnection(scope)
+        if self._is_secret(request.query_params.get("token")):
+            # To the page, whatever the path: `//elsewhere/?token=…` sends nobody away.
+            response = RedirectResponse("/", status_code=303,
+                                        headers={"Cache-Control": "no-store"})
+            response.set_cookie(self.cookie, self.secret.decode(), path="/", httponly=True,
+                                samesite="strict")
+        elif self._is_secret(request.cookies.get(self.cookie)):
+            return await self.app(scope, receive, send)
+        else:
+            say_once("key", "refused a request without this preview's key (another program "
+                            "or account on this computer?)")
+            response = PlainTextResponse(REFUSED, status_code=403,
+                                         headers={"Cache-Control": "no-store"})
+        await response(scope, receive, send)
+
+
+def connection_class():
+    """uvicorn's HTTP/1.1 connection with the two limits it lacks, so that connections left
+    open halfway cannot take every file descriptor of the process.
+
+    uvicorn times out only an idle connection after a response, and stops that clock as soon
+    as any byte arrives, so a request sent halfway holds its connection for ever; and its
+    `limit_concurrency` answers 503 to complete requests over the limit but still accepts, and
+    holds, every connection (the owner would be refused while they stay). Here, a connection
+    must finish each request within REQUEST_SECONDS, and a connection beyond MOST_CONNECTIONS
+    closes the one that has waited longest for its request to finish, never one whose request
+    is being answered: the owner's page and its event stream stay, the flood goes.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Connection(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._await_request()
+            if len(self.connections) > MOST_CONNECTIONS:
+                oldest = min((c for c in self.connections if c._receiving()),
+                             key=lambda c: c._since)
+                say_once("crowd", f"more than {MOST_CONNECTIONS} connections at once: closed "
+                                  "the ones waiting longest for a request")
+                oldest.transport.close()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._await_request()
+
+        def _await_request(self) -> None:
+            self._since = since = self.loop.time()
+            self.loop.call_later(REQUEST_SECONDS, self._end_if_still_receiving, since)
+
+        def _receiving(self) -> bool:
+            """Whether the connection waits for a request, or for the rest of one."""
+            return (self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+                    and not self.transport.is_closing())
+
+        def _end_if_still_receiving(self, since: float) -> None:
+            if self._since == since and self._receiving():
+                if self.conn.their_state is h11.SEND_BODY or self.conn.trailing_data[0]:
+                    say_once("slow", f"closed a connection that sent a request halfway and "
+                                     f"no more for {REQUEST_SECONDS} s")
+                self.transport.close()
+
+    return Connection
+
+
+def application(preview: Preview, secret: str, port: int):
+    """The Starlette app: the page, its event stream and the page images; nothing else, and
+    only for the owner of the secret."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -257,13 +381,13 @@ def application(preview: Preview):
     return Starlette(routes=routes, middleware=[
         # A request for another host name is a web page trying to reach this server by
         # rebinding its own name to 127.0.0.1: refused.
-        Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES, www_redirect=False)])
+        Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES, www_redirect=False),
+        Middleware(OwnerOnly, secret=secret, port=port)])
 
 
 def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
     """Build and watch the brief, serve the preview until Ctrl-C; the exit code."""
     import socket
-    import sys
 
     import uvicorn
 
@@ -274,10 +398,12 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
         listener.bind(("127.0.0.1", port))
     except OSError as failure:
         listener.close()
-        sys.stderr.write(f"error: cannot listen on 127.0.0.1:{port}: {failure.strerror}\n"
-                         "  hint: choose another --port, or leave it out for a free one\n")
+        say(f"error: cannot listen on 127.0.0.1:{port}: {failure.strerror}\n"
+            "  hint: choose another --port, or leave it out for a free one")
         return 2
-    address = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    port = listener.getsockname()[1]
+    secret = secrets.token_urlsafe(32)
+    address = f"http://127.0.0.1:{port}/?token={secret}"
     preview = Preview(brief)
 
     def report_and_show(watched, rebuild) -> None:
@@ -288,7 +414,7 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
     builder = threading.Thread(target=_watch_quietly, name="brief-watch", daemon=True,
                                args=(watch, [(brief, options)], report_and_show, stop, broken))
     builder.start()
-    sys.stderr.write(f"previewing {brief} at {address}; Ctrl-C to stop\n")
+    say(f"previewing {brief} at {address}; Ctrl-C to stop")
     sys.stderr.flush()
     if open_browser:
         import webbrowser
@@ -296,12 +422,28 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
         threading.Thread(target=webbrowser.open, args=(address,), daemon=True).start()
 
     class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            listener.listen(KERNEL_QUEUE)  # asyncio set it to its batch: lengthened again
+
         def handle_exit(self, sig, frame) -> None:
             preview.close()
             super().handle_exit(sig, frame)
 
-    config = uvicorn.Config(application(preview), log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=1, access_log=False)
+    config = uvicorn.Config(application(preview, secret, port), http=connection_class(),
+                            ws="none", backlog=ACCEPTED_AT_ONCE, log_level="warning",
+                            lifespan="off", timeout_graceful_shutdown=1, access_log=False)
+    # uvicorn and asyncio log every malformed request, every failed accept, each time: the
+    # first of each kind is enough to know.
+    logged: set[str] = set()
+
+    def first_of_its_kind(record: logging.LogRecord) -> bool:
+        new = record.msg not in logged
+        logged.add(record.msg)
+        return new
+
+    for name in ("uvicorn.error", "asyncio"):
+        logging.getLogger(name).addFilter(first_of_its_kind)
     try:
         Server(config).run(sockets=[listener])
     except KeyboardInterrupt:
@@ -311,7 +453,7 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
         builder.join(timeout=10)
     if broken.is_set():
         return 1
-    sys.stderr.write("stopped the preview\n")
+    say("stopped the preview")
     return 0
 
 
@@ -322,12 +464,11 @@ def _watch_quietly(watch, briefs, report, stop: threading.Event,
     changes."""
     import os
     import signal
-    import sys
 
     try:
         watch(briefs, report, stop)
     except Exception as failure:  # noqa: BLE001 - said to the user, who can report it
-        sys.stderr.write(f"error: the preview stopped rebuilding: {failure}\n"
-                         "  hint: this is a bug in brief; please report it with the brief\n")
+        say(f"error: the preview stopped rebuilding: {failure}\n"
+            "  hint: this is a bug in brief; please report it with the brief")
         broken.set()
         os.kill(os.getpid(), signal.SIGINT)  # stops the server as Ctrl-C would

@@ -50,6 +50,7 @@ class Watched:
         result = _unforeseen_failure(self.path, lambda: build(self.path, options))
         seconds = time.perf_counter() - start
         read = {Path(path).resolve() for path in result.inputs} | {self.path.resolve()}
+        read = {path for path in read if self._may_read(path)}
         # A failed build may not have got far enough to name every file: keep watching the
         # ones an earlier build read, so that fixing any of them brings the next build.
         if not result.ok:
@@ -62,6 +63,16 @@ class Watched:
         output = self.options.output or default_output(self.path, self.options)
         kept = output if not result.ok and output.is_file() else None
         return Rebuild(result, seconds, time.time(), kept)
+
+    def _may_read(self, path: Path) -> bool:
+        """Whether a build may read this file: one in the brief's folder, or the brand file
+        chosen on the command line and its logo beside it. A failed build names the files it
+        refused too (a source's copy in `../`): watching them would rebuild, and fail again,
+        whenever a file the brief may not read is saved."""
+        folders = [self.path.resolve().parent]
+        if self.options.brand is not None:
+            folders.append(self.options.brand.resolve().parent)
+        return any(path.is_relative_to(folder) for folder in folders)
 
     def changed(self) -> bool:
         """Whether a file the brief read was saved (or removed, or added) since."""

@@ -1,11 +1,13 @@
 """`brief preview` in a real browser (Chromium, through Playwright), and its server as an
 attacker would try it: only its own page and pages, only on the loopback address, only for a
-loopback host name."""
+loopback host name, only with the key in the address it printed."""
 
 from __future__ import annotations
 
 import http.client
+import json
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -20,10 +22,24 @@ ERROR_LINE = ("north-korea-refugees.yaml:{line}:12: error: YAML syntax: did not 
 
 
 def start_preview(brief: Path, start) -> tuple[str, object]:
+    """The address the preview printed, with its key, and the process."""
     server = start("preview", "--no-open", brief.name, cwd=brief.parent)
-    first = server.expect(r"previewing .* at http://127\.0\.0\.1:\d+/; Ctrl-C to stop")[-1]
+    first = server.expect(r"previewing .* at http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}; "
+                          r"Ctrl-C to stop")[-1]
     server.expect(r"\d\d:\d\d:\d\d wrote north-korea-refugees\.pdf in .*")
-    return re.search(r"http://\S+/", first).group(0), server
+    return re.search(r"http://\S+(?=;)", first).group(0), server
+
+
+def port_of(address: str) -> int:
+    return int(re.match(r"http://127\.0\.0\.1:(\d+)/", address).group(1))
+
+
+def owner_cookie(address: str) -> str:
+    """What the owner's browser gets for opening the printed address: its cookie."""
+    status, headers, _ = request(address, address.split(str(port_of(address)), 1)[1],
+                                 cookie=None)
+    assert (status, headers["location"]) == (303, "/")
+    return headers["set-cookie"].split(";")[0]
 
 
 @pytest.fixture
@@ -34,7 +50,8 @@ def preview(example_copy, running):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """One preview for the tests that only send it requests."""
+    """One preview for the tests that only send it requests: its printed address, the
+    owner's cookie and the process."""
     brief = copy_example(tmp_path_factory.mktemp("served") / "briefs")
     server = None
 
@@ -44,19 +61,23 @@ def served(tmp_path_factory):
         return server
 
     try:
-        yield start_preview(brief, start)[0]
+        address = start_preview(brief, start)[0]
+        yield address, owner_cookie(address), server
     finally:
         if server:
             server.stop()
 
 
-def request(address: str, path: str, host: str | None = None, method: str = "GET"
-            ) -> tuple[int, dict[str, str], bytes]:
-    """A raw request, the path sent exactly as written (no client tidies `..` away)."""
-    port = int(address.rsplit(":", 1)[1].strip("/"))
+def request(address: str, path: str, host: str | None = None, method: str = "GET",
+            cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A raw request, the path sent exactly as written (no client tidies `..` away), with the
+    cookie given (none by default)."""
+    port = port_of(address)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
     connection.putheader("Host", f"127.0.0.1:{port}" if host is None else host)
+    if cookie:
+        connection.putheader("Cookie", cookie)
     connection.endheaders()
     response = connection.getresponse()
     body = response.read()
@@ -76,6 +97,7 @@ def test_preview_shows_the_pages_and_follows_edits_errors_and_fixes(
     page.on("request", lambda sent: "/page/" in sent.url and images.append(sent.url))
     page.goto(address)
     wait_for_title(page, "Fleeing North Korea: No Safe Passage Through China")
+    assert page.url == address.split("?")[0]  # the key is not left in the address bar
     count = len(pypdf.PdfReader(example_copy.with_suffix(".pdf")).pages)
     page.wait_for_function("count => [...document.querySelectorAll('figure.page img')].length "
                            "=== count && [...document.querySelectorAll('figure.page img')]"
@@ -197,13 +219,56 @@ def test_a_click_on_a_paragraph_shows_its_yaml_line_with_an_editor_link(
     "/static/",
 ])
 def test_nothing_but_its_own_page_and_pages_is_served(served, path):
-    status, _, body = request(served, path)
+    address, cookie, _ = served
+    status, _, body = request(address, path, cookie=cookie)
     assert (status, body) == (404, b"Not Found")
 
 
+def test_nothing_at_all_is_served_without_the_key_of_the_printed_address(served):
+    """Another account on this computer can reach 127.0.0.1:PORT too: without the key it reads
+    neither the page, nor the event stream (lines, diagnostics, paths), nor the pages."""
+    address, cookie, _ = served
+    state = shown_state(address, cookie)
+    image = f"/page/{state['pages'][0]['image']}.png"
+    assert request(address, image, cookie=cookie)[0] == 200
+    name = cookie.split("=")[0]
+    key = address.split("token=")[1]
+    wrong = [None, f"{name}=", f"{name}={key[:-1]}", f"{name}={key}x", f"{name}=été",
+             f"brief-preview-1={key}"]  # the key, but another port's cookie
+    for path in ["/", "/events", "/icon.svg", image, "/page/nothing.png", "/?token=",
+                 f"/?token={key[:-1]}", f"/?token={key[:-1]}%C3%A9", "/events?token=x"]:
+        for sent in wrong:
+            status, headers, body = request(address, path, cookie=sent)
+            assert (status, headers["content-type"], body) == (
+                403, "text/plain; charset=utf-8", b"This is a private preview. Open the "
+                b"address that `brief preview` printed when it started: it carries the key.\n"
+            ), (path, sent)
+    # The printed address itself: a cookie that lasts as long as the browser, for this preview
+    # only, never sent by another site's page or readable by a script; and the page, without
+    # the key in the address bar.
+    status, headers, _ = request(address, "/?token=" + key)
+    assert (status, headers["location"], headers["cache-control"]) == (303, "/", "no-store")
+    assert headers["set-cookie"] == f"{cookie}; HttpOnly; Path=/; SameSite=strict"
+    assert request(address, "//evil.example/?token=" + key)[1]["location"] == "/"
+    assert name == f"brief-preview-{port_of(address)}"
+
+
+def shown_state(address: str, cookie: str) -> dict:
+    """What the event stream tells the page once it has pages to show."""
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(address), timeout=WAIT)
+    connection.request("GET", "/events", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    assert response.status == 200
+    while True:
+        line = response.readline().decode()
+        if line.startswith("data: ") and (state := json.loads(line[6:]))["pages"]:
+            connection.close()
+            return state
+
+
 def test_the_page_itself_may_load_only_what_the_server_sends(served):
-    address = served
-    status, headers, body = request(address, "/")
+    address, cookie, _ = served
+    status, headers, body = request(address, "/", cookie=cookie)
     assert status == 200
     policy = headers["content-security-policy"]
     assert policy.startswith("default-src 'none'; img-src 'self'; connect-src 'self'; ")
@@ -211,7 +276,7 @@ def test_the_page_itself_may_load_only_what_the_server_sends(served):
     assert "unsafe" not in policy
     assert headers["x-content-type-options"] == "nosniff"
     assert b"<script>" in body and b"http" not in body.split(b"<script>")[1]
-    assert request(address, "/", method="POST")[0] == 405
+    assert request(address, "/", method="POST", cookie=cookie)[0] == 405
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
@@ -219,16 +284,77 @@ def test_the_page_itself_may_load_only_what_the_server_sends(served):
 def test_a_host_name_other_than_loopback_is_refused(served, host):
     """DNS rebinding: a page on evil.example points its name at 127.0.0.1 and reads from the
     preview as from its own site; the Host header still says evil.example."""
-    address = served
-    port = address.rsplit(":", 1)[1].strip("/")
-    status, _, body = request(address, "/", host=host.format(port=port))
+    address, cookie, _ = served
+    port = port_of(address)
+    status, _, body = request(address, "/", host=host.format(port=port), cookie=cookie)
     assert (status, body) == (400, b"Invalid host header")
-    assert request(address, "/", host=f"localhost:{port}")[0] == 200
+    assert request(address, "/", host=f"localhost:{port}", cookie=cookie)[0] == 200
+
+
+def test_connections_left_halfway_are_closed_and_the_owner_is_still_answered(served):
+    """Another account opens hundreds of connections and sends each a request halfway: they
+    must not take the process's file descriptors, nor keep the owner waiting, nor fill the
+    terminal with tracebacks."""
+    address, cookie, server = served
+    server.quiet_for(0)  # what earlier tests made it print
+    port = port_of(address)
+    flood = []
+    try:
+        started = time.monotonic()
+        for _ in range(300):
+            held = socket.create_connection(("127.0.0.1", port), timeout=5)
+            held.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1")  # and never the blank line
+            flood.append(held)
+        asked = time.monotonic()
+        assert request(address, "/", cookie=cookie)[0] == 200
+        answered = time.monotonic() - asked
+        # The process keeps file descriptors for its builds: the flood holds a few dozen.
+        descriptors = len(list(Path(f"/proc/{server.process.pid}/fd").iterdir()))
+        for held in flood:  # every one closed by the server, within 3 s of its request
+            held.settimeout(max(0.01, started + 3 + 1.5 - time.monotonic()))
+            try:
+                assert held.recv(1) == b""
+            except ConnectionResetError:
+                pass
+        closed = time.monotonic() - started
+    finally:
+        for held in flood:
+            held.close()
+    assert answered < 1, answered
+    assert descriptors < 150, descriptors
+    assert closed < 4.5, closed
+    printed = server.quiet_for(0.2)
+    assert sorted(printed) == [
+        "preview: closed a connection that sent a request halfway and no more for 3 s; the "
+        "next ones go unreported",
+        "preview: more than 64 connections at once: closed the ones waiting longest for a "
+        "request; the next ones go unreported"], printed
+
+
+def test_the_page_fits_a_phone_360_pixels_wide(served, browser_page):
+    """Nothing scrolls sideways but the pages themselves, and every button of the toolbar can
+    be seen and pressed, the title and the status read."""
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(served[0])
+    page.wait_for_function("() => document.querySelector('figure.page img')?.complete",
+                           timeout=WAIT * 1000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    for button in page.locator("header button").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, button.get_attribute("id")
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth")  # its label on one line
+    for shown in ("header h1", "#status"):
+        box = page.locator(shown).bounding_box()
+        assert box["width"] > 150 and box["x"] >= 0 and box["x"] + box["width"] <= 360, shown
+    assert page.locator("#status").evaluate("s => s.scrollWidth <= s.clientWidth")
+    page.click("#actual-size")  # a page wider than the phone scrolls within its own area
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("() => document.getElementById('viewer').scrollWidth") > 794
 
 
 def test_the_server_listens_on_the_loopback_address_only(served):
-    address = served
-    port = int(address.rsplit(":", 1)[1].strip("/"))
+    port = port_of(served[0])
     listening = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for row in Path(table).read_text().splitlines()[1:]:
@@ -247,7 +373,7 @@ def test_ctrl_c_stops_the_preview_cleanly(preview):
 def test_ctrl_c_with_the_page_open_stops_without_a_traceback(preview):
     address, server = preview
     connection = http.client.HTTPConnection(address.split("/")[2], timeout=WAIT)
-    connection.request("GET", "/events")
+    connection.request("GET", "/events", headers={"Cookie": owner_cookie(address)})
     stream = connection.getresponse()
     assert stream.readline().startswith(b"data: ")  # the page is following the builds
     code, rest = server.interrupt()
@@ -258,7 +384,7 @@ def test_ctrl_c_with_the_page_open_stops_without_a_traceback(preview):
 def test_ctrl_c_in_the_middle_of_a_rebuild_stops_cleanly(preview, example_copy):
     address, server = preview
     connection = http.client.HTTPConnection(address.split("/")[2], timeout=WAIT)
-    connection.request("GET", "/events")
+    connection.request("GET", "/events", headers={"Cookie": owner_cookie(address)})
     assert connection.getresponse().readline().startswith(b"data: ")
     text = example_copy.read_text("utf-8")
     save(example_copy, text.replace("contact: policy@example.org", "contact: desk@example.org"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pypdf
 
-from tests.conftest import DATA, save
+from tests.conftest import DATA, ROOT, save
 
 WROTE = r"\d\d:\d\d:\d\d wrote {name} in \d+\.\d\d s: {pages} pages?, {warnings} warnings?"
 
@@ -139,4 +139,70 @@ def test_a_sources_file_saved_during_the_first_build_brings_another(tmp_path, ru
     watch.expect(wrote)
     watch.expect(wrote)  # the save is not missed
     assert "Report on Tabs" in pdf_text(folder / "brief.pdf")
+    assert watch.interrupt() == (0, ["stopped watching"])
+
+
+def test_watch_follows_no_file_outside_the_briefs_folder_but_the_brand_it_was_given(
+        tmp_path, running):
+    """A source's copy in `../` is refused by the build: a save there brings no build. The
+    brand named with --brand is outside the folder too, but the user chose it."""
+    folder = tmp_path / "brief"
+    shutil.copytree(DATA / "multi-sources", folder)
+    shutil.copytree(ROOT / "briefs" / "brands" / "harbour", tmp_path / "brand")
+    outside = tmp_path / "outside" / "copy.txt"
+    outside.parent.mkdir()
+    outside.write_text("A copy of the report.", "utf-8")
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text("utf-8").replace(
+        "    issued: 2020-06-15\n", "    issued: 2020-06-15\n    file: ../outside/copy.txt\n", 1),
+        "utf-8")
+    watch = running("watch", "--brand", "../brand/_brand.yml", "brief.yaml", cwd=folder)
+    failed = r".* failed brief\.yaml: 1 error, 0 warnings; nothing written"
+    assert watch.expect(failed)[1:3] == [
+        "brief.yaml:28:11: error: copy `../outside/copy.txt` is outside the brief's folder",
+        "  hint: a brief may only read files in its own folder and below it"]
+
+    save(outside, "A copy of the report, changed.")
+    assert watch.quiet_for(2.5) == []
+    brand = tmp_path / "brand" / "_brand.yml"
+    save(brand, brand.read_text("utf-8") + "\n")
+    watch.expect(failed)
+    assert watch.interrupt() == (0, ["stopped watching"])
+
+
+def test_a_warning_is_printed_once_and_counted_after(tmp_path, running):
+    """Build after build, only the warnings that are new are printed; the line of each build
+    says how many earlier ones still stand. Errors are printed every time."""
+    folder = tmp_path / "multi"
+    shutil.copytree(DATA / "multi-sources", folder)
+    brief = folder / "brief.yaml"
+    spare = "  - {id: spare%d, type: report, title: Spare %d}\n"
+    text = brief.read_text("utf-8").replace("  - refs.json\n", spare % (1, 1) + "  - refs.json\n")
+    brief.write_text(text, "utf-8")
+    line = text.splitlines().index(spare.strip("\n") % (1, 1)) + 1
+    never_cited = "brief.yaml:{}:10: warning: source `spare{}` is never cited"
+    hint = "  hint: cite it, or remove it from `sources`"
+    watch = running("watch", "brief.yaml", cwd=folder)
+    wrote = r"\d\d:\d\d:\d\d wrote brief\.pdf in \d+\.\d\d s: \d+ pages?, "
+    assert watch.expect(wrote + "1 warning")[1:-1] == [never_cited.format(line, 1), hint]
+
+    # A line added above the first warning moves it, and a second one appears: only the
+    # second is printed.
+    text = "# sources below\n" + text.replace("  - refs.json\n",
+                                               spare % (2, 2) + "  - refs.json\n")
+    save(brief, text)
+    assert watch.expect(wrote + r"2 warnings \(1 printed earlier\)")[:-1] == [
+        never_cited.format(line + 2, 2), hint]
+
+    broken = text.replace("sections:\n", "sections:\n  - heading: [unclosed\n", 1)
+    failed = (r"\d\d:\d\d:\d\d failed brief\.yaml: 1 error, 0 warnings; brief\.pdf kept as it "
+              r"was")
+    for blank in ("", "\n"):  # the error, every time
+        save(brief, broken + blank)
+        printed = watch.expect(failed)
+        assert [printed[0].split(": ")[1], len(printed)] == ["error", 3]
+
+    # Fixed: the two warnings the failed builds did not reach are not news.
+    save(brief, text)
+    assert len(watch.expect(wrote + r"2 warnings \(2 printed earlier\)")) == 1
     assert watch.interrupt() == (0, ["stopped watching"])
