@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,3 +174,34 @@ def note_calls_and_numbers(pages: list[Page]) -> tuple[dict[int, int], dict[int,
 def joined_text(pages: list[Page]) -> str:
     """All text as one string with line ends removed, as a reader retypes a broken URL."""
     return "".join(line.text for page in pages for line in page.lines).replace("\u200b", "")
+
+
+HYPHENATED_FRAGMENT = re.compile(r"[^\W\d_]+\u2010")  # hyphenation adds U+2010; a URL keeps its own -
+
+
+def stranded_lines(pages: list[Page]) -> list[tuple[int, str]]:
+    """(page, text) of lines that a typesetter would not leave: a line holding only a
+    hyphenated fragment (`commis-`), or a line of a paragraph shorter than a third of the
+    measure that is not the paragraph's last, told by the next line of the same size and
+    edge standing one line below it (a paragraph's last line is followed by a larger gap)."""
+    found = []
+    for page in pages:
+        lines = page.lines
+        sizes = [statistics.median(c["size"] for c in line.chars) for line in lines]
+        for line in lines:
+            if HYPHENATED_FRAGMENT.fullmatch(line.text.strip()):
+                found.append((page.number, line.text.strip()))
+        for index in range(len(lines) - 1):
+            line, following = lines[index], lines[index + 1]
+            size = sizes[index]
+            if abs(sizes[index + 1] - size) > 0.1 or abs(following.x0 - line.x0) > 1.5:
+                continue
+            same_size = [other for other, other_size in zip(lines, sizes)
+                         if abs(other_size - size) <= 0.1]
+            measure = max(other.x1 for other in same_size) - min(other.x0 for other in same_size)
+            step = following.top - line.top
+            # One line below: the leading, at most 1.6 times the size (print.css sets 1.45).
+            if 0 < step <= 1.6 * size and line.x1 - line.x0 < measure / 3 \
+                    and following.x1 - following.x0 > measure / 2:
+                found.append((page.number, line.text.strip()))
+    return found

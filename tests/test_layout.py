@@ -259,3 +259,52 @@ def json_string(text: str) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=False)
+
+
+def test_the_ledger_appendix_follows_the_colophon_and_leaves_no_page_alone(run, tmp_path):
+    """With `--ledger`, the About box once stood alone on a last page after the appendix, and
+    the brief's last page held two sources. The appendix now follows the brief's own end, and
+    the colophon never stands alone: the last sources come over with it."""
+    out = tmp_path / "b.pdf"
+    build(run, EXAMPLE, out, "--ledger")
+    pages = read_pages(out)
+    texts = [page.text() for page in pages]
+    colophon = next(n for n, text in enumerate(texts) if "Cite this brief as" in text)
+    appendix = next(n for n, text in enumerate(texts) if text.startswith("Evidence"))
+    assert appendix == colophon + 1
+    first = pages[colophon].lines[0].text
+    assert not first.startswith("About"), first  # something of the brief stands above it
+    for page in pages[appendix:-1]:
+        band = largest_empty_band(page, TOP_MARGIN, page.height - BOTTOM_MARGIN)
+        assert band <= 0.3, (page.number, band)
+
+
+@pytest.mark.parametrize("layout", ["brief", "handout"])
+def test_a_long_organisation_name_and_series_share_the_masthead(run, tmp_path, layout):
+    """A long name once ran into the series (`…DES RÉFUGIÉSNOTE D'ORIENTATION`): each keeps
+    to its own part of the bar, wrapping there, and the date is never split."""
+    brief = write(tmp_path, MINIMAL.format(
+        title="Retours forcés", language="fr", summary="Un résumé [@a].",
+        body="      - claim: Une affirmation [@a, p. 1].",
+        sources=REPORT.format(id="a", author="ONU", title="Rapport", year=2016)).replace(
+        "organisation: {name: Desk}",
+        "organisation: {name: \"Coalition genevoise pour la protection des réfugiés et "
+        "demandeurs d'asile de la Corne de l'Afrique orientale\"}\n"
+        "series: \"Note d'orientation de la Coalition genevoise, numéro spécial N° 7\""))
+    out = tmp_path / "b.pdf"
+    build(run, brief, out, "--layout", layout)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        top = [c for c in page.chars if c["top"] < 45 * 72 / 25.4 and c["size"] < 9]
+    rows: dict[int, list] = {}
+    for char in top:
+        rows.setdefault(round(char["top"]), []).append(char)
+    assert rows
+    for chars in rows.values():
+        name = [c for c in chars if "Bold" in c["fontname"]]
+        series = [c for c in chars if "Bold" not in c["fontname"] and not c["text"].isspace()]
+        if name and series:
+            assert max(c["x1"] for c in name) + 5 < min(c["x0"] for c in series)
+    if layout == "handout":
+        text = page.extract_text()
+        assert "1 JANVIER 2024" in text.replace("\u202f", " ").replace("\u00a0", " "), text

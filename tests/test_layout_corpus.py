@@ -20,6 +20,7 @@ from page_geometry import (
     note_calls_and_numbers,
     quote_fragments,
     read_pages,
+    stranded_lines,
     summary_fragments,
 )
 
@@ -103,6 +104,14 @@ def test_every_note_is_on_the_page_of_its_call(corpus, variant):
         notes += len(calls)
     # The calls were found at all: a note style has hundreds here, author-date none.
     assert (notes > 100) == (variant[2] == "chicago-note"), notes
+
+
+@pytest.mark.parametrize("variant", variants("brief"))
+def test_no_line_is_stranded(corpus, variant):
+    """No line holds only a hyphenated fragment, and no line of a paragraph but its last is
+    shorter than a third of the measure, in any script, with notes or without."""
+    for pdf in briefs_of(corpus[variant]):
+        assert stranded_lines(read_pages(pdf)) == [], pdf.name
 
 
 @pytest.mark.parametrize("variant", variants("brief"))
