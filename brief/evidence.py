@@ -116,7 +116,7 @@ def read_copy(path: Path, shown: str, at: Location, budget: Budget) -> Copy:
     except BriefError as failure:
         # A copy that failed on its own is remembered; one that ran out of the time other
         # copies left it may read well next time. No real copy needs half the budget.
-        timed_out = "seconds" in failure.diagnostics[0].message
+        timed_out = failure.diagnostics[0].message.startswith(f"reading {shown} took more")
         if not timed_out or allowed >= limits.evidence_seconds / 2:
             first = failure.diagnostics[0]
             write_entry("evidence", key + ".json", {"failure": [
