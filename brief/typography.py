@@ -115,8 +115,10 @@ OPENING_CONTEXT = " \t\n\u00a0\u202f([{«„“‘‚「『—–-/"
 # 'word' with a closing mark that ends a word: a quotation in single marks, not an apostrophe.
 SINGLE_QUOTED_RE = re.compile(r"(?<![\w’'])'(?=\w)([^'\n]*?[^\s'])'(?!\w)")
 # A UN document symbol (A/HRC/32/47, E/CN.4/2005/L.10, CCPR/C/ERI/CO/1): never broken at its
-# first slash, where a reader would not see that the line continues a symbol.
-SYMBOL_RE = re.compile(r"(?<![\w/.\-])([A-Z]{1,8}/)(?=[A-Z0-9])")
+# first slash, where a reader would not see that the line continues a symbol; a short one is not
+# broken at all, a long one only after a later slash, as an address breaks.
+SYMBOL_RE = re.compile(r"(?<![\w/.\-])[A-Z]{1,8}/[A-Z0-9][\w.\-]*(?:/[\w.\-]+)*")
+SHORT_SYMBOL = 24  # characters: A/HRC/RES/35/35 and the like, never split
 # Creative Commons licence names are one name: CC BY 4.0, CC BY-NC-SA 4.0, CC0 1.0.
 LICENCE_RE = re.compile(r"\bCC(?:0|[ \u00a0]BY(?:-(?:NC|ND|SA))*)(?:[ \u00a0]\d\.\d)?\b")
 # A range of numbers (pp. 5–6, 1994–2014) stays on one line.
@@ -184,8 +186,9 @@ def _typeset_words(text: str, rules: Typography, before: str, joiners: bool) -> 
         return text
     patterns = _patterns(rules)
     first, last, inner_first, inner_last = rules.quotes
-    # A sentinel stands for the text before, so that lookbehinds see it; removed at the end.
-    text = (before[-1:] or " ") + text
+    # One character stands for the text before, so that lookbehinds see its kind; none of the
+    # rules rewrites these four, and it is removed at the end.
+    text = _kind_of(before[-1:]) + text
     if "'" in text:
         text = SINGLE_QUOTED_RE.sub(lambda m: inner_first + m.group(1) + inner_last, text)
         text = text.replace("'", "’")
@@ -211,9 +214,26 @@ def _typeset_words(text: str, rules: Typography, before: str, joiners: bool) -> 
     text = LICENCE_RE.sub(lambda m: m.group(0).replace(" ", NBSP)
                           .replace("-", "-" + WORD_JOINER if joiners else "-"), text)
     if joiners:
-        text = SYMBOL_RE.sub(lambda m: m.group(1) + WORD_JOINER, text)
+        text = SYMBOL_RE.sub(_bound_symbol, text)
         text = RANGE_RE.sub(lambda m: m.group(1) + WORD_JOINER, text)
     return text[1:]
+
+
+def _bound_symbol(match: re.Match) -> str:
+    symbol = match.group(0)
+    if len(symbol) <= SHORT_SYMBOL:
+        return symbol.replace("/", "/" + WORD_JOINER)
+    return symbol.replace("/", "/" + WORD_JOINER, 1)
+
+
+def _kind_of(character: str) -> str:
+    """A space, an opening mark, a digit or a letter: what a rule needs to know of the
+    character before a text (the closing » before it is read as a letter)."""
+    if not character or character.isspace():
+        return " "
+    if character in OPENING_CONTEXT:
+        return "("
+    return "0" if character.isdigit() else "x"
 
 
 # The pieces of an HTML document: comments, elements whose content is not text to typeset
@@ -249,6 +269,11 @@ def typeset_html(document: str, language: str) -> str:
         out.append(_escape(typeset_text(text, language, before)))
         before = text[-1:] or before
     return "".join(out)
+
+
+def unbreakable(text: str) -> str:
+    """A short unit a reader takes in at once (a date: 14 mars 2024), kept on one line."""
+    return re.sub(f"[{SPACES}]", NBSP, text)
 
 
 def typeset_data(value: Any, language: str, skip: frozenset[str] = frozenset()) -> Any:
