@@ -110,17 +110,17 @@ def markdown_quotes(language: str) -> list[str]:
 
 # Web addresses are never typeset (an apostrophe or a space in one breaks it); the same
 # pattern brief.render makes breakable.
-URL_RE = re.compile(r"(?:https?://|www\.|mailto:)[^\s\"<>]+?(?=[.,;:!?)\]]*(?:\s|$))")
+URL_RE = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>]+?(?=[.,;:!?)\]\"'»”’]*(?:\s|$))")
 OPENING_CONTEXT = " \t\n\u00a0\u202f([{«„“‘‚「『—–-/"
 # 'word' with a closing mark that ends a word: a quotation in single marks, not an apostrophe.
 SINGLE_QUOTED_RE = re.compile(r"(?<![\w’'])'(?=\w)([^'\n]*?[^\s'])'(?!\w)")
 # A UN document symbol (A/HRC/32/47, E/CN.4/2005/L.10, CCPR/C/ERI/CO/1): never broken at its
 # first slash, where a reader would not see that the line continues a symbol; a short one is not
 # broken at all, a long one only after a later slash, as an address breaks.
-SYMBOL_RE = re.compile(r"(?<![\w/.\-])[A-Z]{1,8}/[A-Z0-9][\w.\-]*(?:/[\w.\-]+)*")
+SYMBOL_RE = re.compile(r"(?<![A-Za-z0-9/.\-])[A-Z]{1,8}/[A-Z0-9][\w.\-]*(?:/[\w.\-]+)*")
 SHORT_SYMBOL = 24  # characters: A/HRC/RES/35/35 and the like, never split
 # Creative Commons licence names are one name: CC BY 4.0, CC BY-NC-SA 4.0, CC0 1.0.
-LICENCE_RE = re.compile(r"\bCC(?:0|[ \u00a0]BY(?:-(?:NC|ND|SA))*)(?:[ \u00a0]\d\.\d)?\b")
+LICENCE_RE = re.compile(r"(?<![A-Za-z0-9])CC(?:0|[ \u00a0]BY(?:-(?:NC|ND|SA))*)(?:[ \u00a0]\d\.\d)?\b")
 # A range of numbers (pp. 5–6, 1994–2014) stays on one line.
 RANGE_RE = re.compile(r"(?<=\d)([–—])(?=\d)")
 DIGIT_GROUPS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:[ \u00a0\u202f]\d{3})+)(?![\d])")
@@ -146,7 +146,8 @@ def _patterns(rules: Typography) -> dict[str, re.Pattern]:
             r"(?=\d|[IVXLCDM]+\b)"),
         # A number, its space, a unit.
         "units": re.compile(
-            rf"(?<=\d)[ \u00a0]+({_alternation(COMMON_UNITS + rules.units)})(?![\w²])"),
+            rf"(?<=\d)[ \u00a0]+({_alternation(COMMON_UNITS + rules.units)})"
+            r"(?![A-Za-z0-9²³])"),  # ASCII: a Chinese word may follow a unit unspaced
     }
     if marks:
         # A run of the marks after a word or a closing mark (never after a space, an opening
@@ -174,7 +175,7 @@ def typeset_text(text: str, language: str, before: str = "", joiners: bool = Tru
     addresses = URL_RE.findall(text)
     out = []
     for index, part in enumerate(parts):
-        context = out[-1][-1:] if out and out[-1] else before
+        context = "x" if index else before  # after an address: as after a word
         out.append(_typeset_words(part, rules_for(language), context, joiners))
         if index < len(addresses):
             out.append(addresses[index])
@@ -241,6 +242,10 @@ def _kind_of(character: str) -> str:
 PIECES_RE = re.compile(
     r"<!--[\s\S]*?-->|<(script|style|code|pre|kbd|samp|textarea)\b[^>]*>[\s\S]*?</\1\s*>"
     r"|<[^>]*>|[^<]+", re.I)
+# Elements inside a line of text: the text after one continues the text before it.
+INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "em", "i", "mark", "q", "s", "small", "span",
+          "strong", "sub", "sup", "time", "u", "del", "ins", "wbr", ""}
+TAG_NAME_RE = re.compile(r"</?([A-Za-z0-9]*)")
 META_CONTENT_RE = re.compile(r'(<meta\b[^>]*?\bcontent=")([^"]*)(")', re.I)
 
 
@@ -261,8 +266,8 @@ def typeset_html(document: str, language: str) -> str:
                     lambda m: m.group(1) + _escape(typeset_text(
                         html_module.unescape(m.group(2)), language, joiners=False),
                         quote=True) + m.group(3), piece)
-            elif match.group(1):
-                before = ""  # code is not text a quote mark can follow
+            elif match.group(1) or TAG_NAME_RE.match(piece).group(1).lower() not in INLINE:
+                before = ""  # a new block (or code) does not continue the text before it
             out.append(piece)
             continue
         text = html_module.unescape(piece)
