@@ -233,8 +233,11 @@ def is_known_label(label: str) -> bool:
 def _markdown(language: str, images: bool = False):
     from markdown_it import MarkdownIt  # deferred: `brief check` only needs the citations
 
-    quotes = QUOTES.get(language.split("-")[0].lower(), "“”‘’")
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes,
+    from brief.typography import markdown_quotes
+
+    # The language's marks come from brief.typography's tables, as for the rest of the page.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True,
+                                   "quotes": markdown_quotes(language),
                                    "linkify": False})
     md.enable(["replacements", "smartquotes"])
     if images:
@@ -312,10 +315,6 @@ def _keep_korean_words(state) -> None:
                 child.content = BETWEEN_HANGUL.sub(WORD_JOINER, child.content)
 
 
-QUOTES = {
-    "en": "“”‘’", "fr": ["«\u202f", "\u202f»", "“", "”"], "de": "„“‚‘", "es": "«»“”",
-    "ko": "“”‘’", "zh": "“”‘’", "ja": "「」『』", "ar": "«»‹›",
-}
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
 
 

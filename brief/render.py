@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from brief import __version__, web_metadata
+from brief import __version__, typography, web_metadata
 from brief.numbers import EPOCH_DIGITS, whole_number
 from brief.check import is_web_address, resolve_picture
 from brief.diagnostics import Location
@@ -183,10 +183,14 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         sections.append({"heading": typeset(section.heading), "id": section.id,
                          "blocks": blocks, "line": source_line("sections", s, "heading")})
 
+    def plain(text: str) -> str:
+        """Text that is not in the HTML's text (the footer's CSS strings): typeset alike."""
+        return typography.typeset_text(text, brief.language, joiners=False)
+
     page = {
         "size": PAPER_SIZES[paper],
-        "footer_left": footer_text(brief.organisation.name),
-        "footer_title": short_title(brief.title),
+        "footer_left": plain(footer_text(brief.organisation.name)),
+        "footer_title": plain(short_title(brief.title)),
         "for_print": for_print,
     }
     bibliography = {reference.id: reference.html for reference in citations.bibliography}
@@ -195,7 +199,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "labels": labels,
         "page": page,
         "version": __version__,
-        "date": localised_date(brief.date, brief.language),
+        # A date split over two lines (14 / mars 2024) reads as two things.
+        "date": typography.unbreakable(localised_date(brief.date, brief.language)),
         "title": typeset(brief.title),
         "subtitle": typeset(brief.subtitle) if brief.subtitle else None,
         "summary": html(("summary",), brief.summary),
@@ -225,7 +230,9 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
         "web_meta": web_metadata.meta_tags(brief),
-        "json_ld": web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
+        "json_ld": typography.typeset_data(
+            web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
+            brief.language, JSON_LD_VERBATIM),
         "page_address": web_metadata.page_address(brief),
         "source_line": source_line,
         "data_line": data_line,
@@ -238,7 +245,16 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "lede": lede,
         "ledger": ledger,  # the Evidence appendix: evidence_appendix()
     }
-    return breakable_urls(env.get_template(f"{layout}/{layout}.html").render(context))
+    # Typography runs once, on the whole page's text (user text, labels, what pandoc wrote,
+    # the <title> that becomes the PDF's Title, the <meta> tags), before the addresses in it
+    # are made breakable.
+    return breakable_urls(typography.typeset_html(
+        env.get_template(f"{layout}/{layout}.html").render(context), brief.language))
+
+
+# JSON-LD values that are addresses, dates, codes or identifiers: never typeset.
+JSON_LD_VERBATIM = frozenset({"url", "contentUrl", "datePublished", "inLanguage",
+                              "encodingFormat", "propertyID", "value", "license"})
 
 
 # The text of the page between tags (never a tag, an attribute, a script or a style), and a web

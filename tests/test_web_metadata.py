@@ -38,7 +38,7 @@ def test_reference_managers_and_link_previews_find_the_brief(workdir):
         ("name", "citation_publisher", "Org"),
         ("name", "citation_technical_report_institution", "Org"),
         ("name", "citation_language", "en"),
-        ("name", "citation_series_title", "Brief No. 2"),
+        ("name", "citation_series_title", "Brief No.\u00a02"),  # bound: brief.typography
         ("name", "citation_keywords", "refugees; law"),
         ("name", "citation_pdf_url", "https://example.org/b/brief.pdf"),
     ]
@@ -80,7 +80,8 @@ def test_hostile_text_stays_text_in_meta_tags_and_json_ld(workdir):
     head = html.split("</head>", 1)[0]
     assert head.count("<script") == 1 and "alert(1)</script>" not in head
     tags, report = head_of(html)
-    assert report["name"] == title  # the JSON is escaped for HTML, and reads back exactly
+    # The JSON is escaped for HTML, and reads back as written but for its typography.
+    assert report["name"] == "</script><script>alert(1)</script>\\” & ‘x’"
     assert "url" not in report and "url" not in report["publisher"]
     assert "javascript:" not in "".join(value for _, _, value in tags)
     assert 'href="javascript' not in html

@@ -1,0 +1,299 @@
+"""Typography by language: quotation marks, apostrophes, the spaces French puts before some
+marks, and the no-break spaces that keep a number with what names it.
+
+Every text brief prints passes here once, per output path: the whole rendered HTML document
+(user text, labels, notes and bibliography from pandoc, the Evidence appendix, the <title> that
+becomes the PDF's Title, the <meta> tags of the web edition) through `typeset_html`, which
+touches text nodes and <meta> values only; and plain strings printed elsewhere (the running
+footer's CSS, the JSON-LD) through `typeset_text`. The rules are data, one table per language
+(LANGUAGES): a new language is a new entry, not new code.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+NBSP = "\u00a0"  # no-break space
+NNBSP = "\u202f"  # narrow no-break space
+WORD_JOINER = "\u2060"  # forbids a line break where it stands; prints nothing
+SPACES = " \u00a0\u202f"  # the spaces a rule replaces: typed, or already no-break
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How one language sets its text."""
+
+    # Opening and closing marks for typed "double" quotes, then for 'single' ones within them.
+    quotes: tuple[str, str, str, str]
+    # The space set inside the primary marks (French « ».)
+    space_inside_quotes: str = ""
+    # Marks preceded by a no-break space (French: ; ! ? and :); added where none was typed.
+    space_before: dict[str, str] = field(default_factory=dict)
+    # Words that bind to the number after them (`p. 5`, `art. 33`), besides COMMON_NUMBERED.
+    numbered: tuple[str, ...] = ()
+    # Words that bind to the number before them (`5 millions`), besides COMMON_UNITS.
+    units: tuple[str, ...] = ()
+    # The space between a number and `%`, added where none was typed; empty: as typed.
+    percent_space: str = ""
+    # Whether a space between groups of three digits is part of the number (10 000).
+    digit_groups: bool = False
+
+
+# Abbreviations and symbols every language's notes use before a number (the locator labels
+# of brief.markup, the number signs, currencies written before their amount).
+COMMON_NUMBERED = (
+    "p.", "pp.", "para.", "paras.", "art.", "arts.", "ch.", "chap.", "sec.", "vol.", "vols.",
+    "n.", "nn.", "fig.", "no.", "No.", "nos.", "Nos.", "N°", "n°", "Nº", "nº", "§", "§§", "¶",
+    "¶¶", "USD", "EUR", "CHF", "GBP", "US$", "$", "€", "£",
+)
+# Units that follow a number.
+COMMON_UNITS = (
+    "%", "‰", "km", "km²", "m", "m²", "cm", "mm", "kg", "g", "t", "ha", "°C", "°F", "h", "min",
+    "kW", "MW", "GW", "kWh", "USD", "EUR", "CHF", "GBP", "€", "$", "£",
+)
+
+LANGUAGES: dict[str, Typography] = {
+    "en": Typography(quotes=("“", "”", "‘", "’"),
+                     units=("million", "millions", "billion", "billions", "trillion")),
+    "fr": Typography(
+        quotes=("«", "»", "“", "”"), space_inside_quotes=NNBSP,
+        space_before={";": NNBSP, "!": NNBSP, "?": NNBSP, ":": NBSP},
+        numbered=("paragr.", "al.", "t.", "éd."),
+        units=("million", "millions", "milliard", "milliards"),
+        percent_space=NNBSP, digit_groups=True),
+    "es": Typography(
+        quotes=("«", "»", "“", "”"),
+        numbered=("pág.", "págs.", "párr.", "cap.", "núm.", "n.º", "N.º"),
+        units=("millón", "millones", "mil"), digit_groups=True),
+    "de": Typography(
+        quotes=("„", "“", "‚", "‘"),
+        numbered=("S.", "Nr.", "Art.", "Abs.", "Bd.", "Kap.", "Rn.", "Ziff."),
+        units=("Mio.", "Mrd.", "Million", "Millionen", "Milliarde", "Milliarden"),
+        percent_space=NNBSP, digit_groups=True),
+    # Korean and Simplified Chinese take Western marks; Japanese and Traditional Chinese, corner
+    # brackets.
+    "ko": Typography(quotes=("“", "”", "‘", "’")),
+    "zh": Typography(quotes=("“", "”", "‘", "’")),
+    "zh-hant": Typography(quotes=("「", "」", "『", "』")),
+    "zh-tw": Typography(quotes=("「", "」", "『", "』")),
+    "zh-hk": Typography(quotes=("「", "」", "『", "』")),
+    "ja": Typography(quotes=("「", "」", "『", "』")),
+    "ar": Typography(quotes=("«", "»", "“", "”")),
+}
+# A language without a table keeps the marks most languages read without surprise.
+FALLBACK = LANGUAGES["en"]
+
+
+def rules_for(language: str) -> Typography:
+    """The table for a BCP 47 tag: the most specific entry (`zh-Hant-TW` → `zh-hant`), else the
+    base language's, else English marks without any spacing rule."""
+    parts = language.lower().split("-")
+    for length in range(len(parts), 0, -1):
+        found = LANGUAGES.get("-".join(parts[:length]))
+        if found:
+            return found
+        if length == 3 and "-".join(parts[::2]) in LANGUAGES:  # zh-hant-tw → zh-tw
+            return LANGUAGES["-".join(parts[::2])]
+    return FALLBACK
+
+
+def markdown_quotes(language: str) -> list[str]:
+    """The four marks markdown-it's typographer puts for "…" and '…', with their spaces."""
+    rules = rules_for(language)
+    space = rules.space_inside_quotes
+    first, last, inner_first, inner_last = rules.quotes
+    return [first + space, space + last, inner_first, inner_last]
+
+
+# Web addresses are never typeset (an apostrophe or a space in one breaks it); the same
+# pattern brief.render makes breakable.
+URL_RE = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>]+?(?=[.,;:!?)\]\"'»”’]*(?:\s|$))")
+OPENING_CONTEXT = " \t\n\u00a0\u202f([{«„“‘‚「『—–-/"
+# 'word' with a closing mark that ends a word: a quotation in single marks, not an apostrophe.
+SINGLE_QUOTED_RE = re.compile(r"(?<![\w’'])'(?=\w)([^'\n]*?[^\s'])'(?!\w)")
+# A UN document symbol (A/HRC/32/47, E/CN.4/2005/L.10, CCPR/C/ERI/CO/1): never broken at its
+# first slash, where a reader would not see that the line continues a symbol; a short one is not
+# broken at all, a long one only after a later slash, as an address breaks.
+SYMBOL_RE = re.compile(r"(?<![A-Za-z0-9/.\-])[A-Z]{1,8}/[A-Z0-9][\w.\-]*(?:/[\w.\-]+)*")
+SHORT_SYMBOL = 24  # characters: A/HRC/RES/35/35 and the like, never split
+# Creative Commons licence names are one name: CC BY 4.0, CC BY-NC-SA 4.0, CC0 1.0.
+LICENCE_RE = re.compile(r"(?<![A-Za-z0-9])CC(?:0|[ \u00a0]BY(?:-(?:NC|ND|SA))*)(?:[ \u00a0]\d\.\d)?\b")
+# A range of numbers (pp. 5–6, 1994–2014) stays on one line.
+RANGE_RE = re.compile(r"(?<=\d)([–—])(?=\d)")
+DIGIT_GROUPS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:[ \u00a0\u202f]\d{3})+)(?![\d])")
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+_compiled: dict[int, dict[str, re.Pattern]] = {}  # by id(): the tables live as long as brief
+
+
+def _patterns(rules: Typography) -> dict[str, re.Pattern]:
+    """The language's rules as patterns, compiled once per table."""
+    if id(rules) in _compiled:
+        return _compiled[id(rules)]
+    marks = "".join(re.escape(mark) for mark in rules.space_before)
+    first, last = rules.quotes[0], rules.quotes[1]
+    patterns = {
+        # An abbreviation, its space, a number (arabic or roman).
+        "numbered": re.compile(
+            rf"(?<![\w.])({_alternation(COMMON_NUMBERED + rules.numbered)})[ \u00a0]+"
+            r"(?=\d|[IVXLCDM]+\b)"),
+        # A number, its space, a unit.
+        "units": re.compile(
+            rf"(?<=\d)[ \u00a0]+({_alternation(COMMON_UNITS + rules.units)})"
+            r"(?![A-Za-z0-9²³])"),  # ASCII: a Chinese word may follow a unit unspaced
+    }
+    if marks:
+        # A run of the marks after a word or a closing mark (never after a space, an opening
+        # bracket or another mark), ending the text or followed by a space or closing mark:
+        # `10:30`, `a:b` and `?q=` are not punctuation.
+        patterns["space_before"] = re.compile(
+            rf"(?<=[^\s{marks}(\[{{«„“‘‚])[{SPACES}]?([{marks}]+)(?=[\s»”’)\]}}.,]|$)")
+    if rules.space_inside_quotes:
+        patterns["after_opening"] = re.compile(rf"{re.escape(first)}[{SPACES}]*")
+        patterns["before_closing"] = re.compile(rf"[{SPACES}]*{re.escape(last)}")
+    _compiled[id(rules)] = patterns
+    return patterns
+
+
+def typeset_text(text: str, language: str, before: str = "", joiners: bool = True) -> str:
+    """Plain (unescaped) text set as `language` sets it.
+
+    `before` is the character printed just before the text (the end of the text node before
+    it), so that a mark at the start of a text is read in its context. Without `joiners` no
+    invisible WORD JOINER is put in (for metadata, where one would end up in a search field).
+    """
+    if not text:
+        return text
+    parts = URL_RE.split(text)
+    addresses = URL_RE.findall(text)
+    out = []
+    for index, part in enumerate(parts):
+        context = "x" if index else before  # after an address: as after a word
+        out.append(_typeset_words(part, rules_for(language), context, joiners))
+        if index < len(addresses):
+            out.append(addresses[index])
+    return "".join(out)
+
+
+def _typeset_words(text: str, rules: Typography, before: str, joiners: bool) -> str:
+    if not text:
+        return text
+    patterns = _patterns(rules)
+    first, last, inner_first, inner_last = rules.quotes
+    # One character stands for the text before, so that lookbehinds see its kind; none of the
+    # rules rewrites these four, and it is removed at the end.
+    text = _kind_of(before[-1:]) + text
+    if "'" in text:
+        text = SINGLE_QUOTED_RE.sub(lambda m: inner_first + m.group(1) + inner_last, text)
+        text = text.replace("'", "’")
+    if '"' in text:
+        # A typed straight double quote opens after a space or an opening mark, else closes.
+        text = re.sub('"', lambda m: first if text[m.start() - 1] in OPENING_CONTEXT
+                      else last, text)
+    if "space_before" in patterns:
+        text = patterns["space_before"].sub(
+            lambda m: rules.space_before[m.group(1)[0]] + m.group(1), text)
+    if "after_opening" in patterns:
+        text = patterns["after_opening"].sub(first + rules.space_inside_quotes, text)
+        text = patterns["before_closing"].sub(rules.space_inside_quotes + last, text)
+    text = patterns["numbered"].sub(lambda m: m.group(1) + NBSP, text)
+    text = patterns["units"].sub(
+        lambda m: (rules.percent_space or NBSP if m.group(1) == "%" else NBSP) + m.group(1),
+        text)
+    if rules.percent_space:
+        text = re.sub(r"(?<=\d)%", rules.percent_space + "%", text)
+    if rules.digit_groups:
+        text = DIGIT_GROUPS_RE.sub(
+            lambda m: m.group(1) + re.sub(f"[{SPACES}]", NNBSP, m.group(2)), text)
+    text = LICENCE_RE.sub(lambda m: m.group(0).replace(" ", NBSP)
+                          .replace("-", "-" + WORD_JOINER if joiners else "-"), text)
+    if joiners:
+        text = SYMBOL_RE.sub(_bound_symbol, text)
+        text = RANGE_RE.sub(lambda m: m.group(1) + WORD_JOINER, text)
+    return text[1:]
+
+
+def _bound_symbol(match: re.Match) -> str:
+    symbol = match.group(0)
+    if len(symbol) <= SHORT_SYMBOL:
+        return symbol.replace("/", "/" + WORD_JOINER)
+    return symbol.replace("/", "/" + WORD_JOINER, 1)
+
+
+def _kind_of(character: str) -> str:
+    """A space, an opening mark, a digit or a letter: what a rule needs to know of the
+    character before a text (the closing » before it is read as a letter)."""
+    if not character or character.isspace():
+        return " "
+    if character in OPENING_CONTEXT:
+        return "("
+    return "0" if character.isdigit() else "x"
+
+
+# The pieces of an HTML document: comments, elements whose content is not text to typeset
+# (kept whole), tags, and text.
+PIECES_RE = re.compile(
+    r"<!--[\s\S]*?-->|<(script|style|code|pre|kbd|samp|textarea)\b[^>]*>[\s\S]*?</\1\s*>"
+    r"|<[^>]*>|[^<]+", re.I)
+# Elements inside a line of text: the text after one continues the text before it.
+INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "em", "i", "mark", "q", "s", "small", "span",
+          "strong", "sub", "sup", "time", "u", "del", "ins", "wbr", ""}
+TAG_NAME_RE = re.compile(r"</?([A-Za-z0-9]*)")
+META_CONTENT_RE = re.compile(r'(<meta\b[^>]*?\bcontent=")([^"]*)(")', re.I)
+
+
+def typeset_html(document: str, language: str) -> str:
+    """An HTML document (or fragment) with the text of its text nodes and <meta> values set
+    for `language`; tags, attributes, scripts, styles and code are left exactly as they are.
+
+    Each text node is unescaped, typeset and escaped again, so that a `&#39;` the template
+    engine wrote becomes an apostrophe and no `<` or `&` can come out unescaped.
+    """
+    out = []
+    before = ""
+    for match in PIECES_RE.finditer(document):
+        piece = match.group(0)
+        if piece.startswith("<"):
+            if piece[:5].lower() == "<meta":
+                piece = META_CONTENT_RE.sub(
+                    lambda m: m.group(1) + _escape(typeset_text(
+                        html_module.unescape(m.group(2)), language, joiners=False),
+                        quote=True) + m.group(3), piece)
+            elif match.group(1) or TAG_NAME_RE.match(piece).group(1).lower() not in INLINE:
+                before = ""  # a new block (or code) does not continue the text before it
+            out.append(piece)
+            continue
+        text = html_module.unescape(piece)
+        out.append(_escape(typeset_text(text, language, before)))
+        before = text[-1:] or before
+    return "".join(out)
+
+
+def unbreakable(text: str) -> str:
+    """A short unit a reader takes in at once (a date: 14 mars 2024), kept on one line."""
+    return re.sub(f"[{SPACES}]", NBSP, text)
+
+
+def typeset_data(value: Any, language: str, skip: frozenset[str] = frozenset()) -> Any:
+    """Every string in a JSON-like value set for `language` (no word joiners), except those
+    under the keys in `skip` (addresses, dates, identifiers)."""
+    if isinstance(value, str):
+        return typeset_text(value, language, joiners=False)
+    if isinstance(value, list):
+        return [typeset_data(item, language, skip) for item in value]
+    if isinstance(value, dict):
+        return {key: item if key in skip or key.startswith("@")
+                else typeset_data(item, language, skip) for key, item in value.items()}
+    return value
+
+
+def _escape(text: str, quote: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
