@@ -319,7 +319,13 @@ def _time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    expired = []
+
     def time_is_up(signum, frame):
+        # An exception raised where Python ignores it (a garbage collector's callback, a C
+        # library's callback) would be lost: the alarm rings again until one gets through.
+        expired.append(True)
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise LayoutTimeout
 
     previous = signal.signal(signal.SIGALRM, time_is_up)
@@ -329,6 +335,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise LayoutTimeout  # every ring was lost, and the block ended all the same
 
 
 @contextlib.contextmanager

@@ -192,6 +192,28 @@ def test_the_layout_is_stopped_at_its_time_and_page_limits(tmp_path):
         "  hint: split it into several briefs"]
 
 
+def test_a_lost_alarm_rings_again():
+    """The layout's time limit once went unheard when its alarm rang inside a garbage
+    collector's callback, where Python ignores exceptions: the layout then ran to its end."""
+    import time
+
+    from brief.pdf import LayoutTimeout, _time_limit
+
+    swallowed = 0
+    with pytest.raises(LayoutTimeout):
+        with _time_limit(0.1):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    while time.monotonic() < deadline:
+                        pass
+                except LayoutTimeout:
+                    if swallowed:
+                        raise
+                    swallowed += 1  # as a callback that ignores it would
+    assert swallowed == 1
+
+
 def test_long_titles_are_refused_and_cut_in_the_footer(workdir, run):
     attack.long_title(workdir, 100_000)
     assert run("check", "b.yaml") == (1, (
