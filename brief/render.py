@@ -272,20 +272,23 @@ def breakable_urls(html: str) -> str:
 def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
     """The ledger's rows as the Evidence appendix prints them (see brief.ledger); `attached`
     when the JSON ledger goes into the PDF too."""
-    from brief.ledger import summary
+    from brief.ledger import evidence_words, kind_words, summary
 
+    labels = labels_for(brief.language)
     sources = {source.id: source for source in brief.sources}
     passages: list[dict[str, Any]] = []
     for row in rows:  # one entry for each passage, with each source it cites
         if not passages or passages[-1]["at"] != (row.location, row.text):
             passages.append({"at": (row.location, row.text), "line": row.location.line,
-                             "kind": row.kind, "text": shortened(row.text, 24), "cites": []})
+                             "kind": row.kind, "kind_words": kind_words(row.kind, labels),
+                             "text": shortened(row.text, 24), "cites": []})
         passages[-1]["cites"].append({
             "source": source_label(sources.get(row.source), row.source),
-            "pinpoint": row.pinpoint, "status": row.status, "evidence": row.evidence,
+            "pinpoint": row.pinpoint, "status": row.status,
+            "evidence": evidence_words(row, labels),
             "passage": shortened(row.check.passage, 18) if row.check and row.check.passage
             and row.status in ("verified", "other page") else None})
-    return {"summary": summary(rows), "attached": attached, "passages": passages}
+    return {"summary": summary(rows, labels), "attached": attached, "passages": passages}
 
 
 def shortened(text: str, words: int) -> str:
