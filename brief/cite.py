@@ -474,12 +474,16 @@ def with_distinct_short_titles(items: list[dict[str, Any]]
 
 def self_reference(brief: Brief) -> dict[str, Any]:
     """The brief itself as a CSL report, for the colophon's "Cite this brief as" line."""
+    from brief.render import labels_for  # render reads Citations from here
+
     names = [_csl_person(author.name) for author in brief.authors] or [
         {"literal": brief.organisation.name}]
     item: dict[str, Any] = {
         "id": SELF_ID,
         "type": "report",
-        "title": brief.title + (f": {brief.subtitle}" if brief.subtitle else ""),
+        # Title and subtitle joined as the brief's language joins them ("Titre : sous-titre").
+        "title": labels_for(brief.language)["title_subtitle"].format(
+            title=brief.title, subtitle=brief.subtitle) if brief.subtitle else brief.title,
         "author": names,
         "publisher": brief.organisation.name,
         "issued": {"date-parts": [[brief.date.year, brief.date.month, brief.date.day]]},

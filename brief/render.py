@@ -303,7 +303,8 @@ def source_label(source, key: str) -> str:
     names = source.author or source.editor or []
     name = names[0].get("family") or names[0].get("literal") if names else None
     extra = source.model_extra or {}
-    title = extra.get("title-short") or str(extra.get("title") or key).split(":")[0]
+    # The title before its colon, less the space French sets before the colon.
+    title = extra.get("title-short") or str(extra.get("title") or key).split(":")[0].strip()
     return f"{name}, {title}" if name else str(title)
 
 
