@@ -64,6 +64,18 @@ def evidence_words(row: Row, labels: dict[str, str]) -> str:
     return labels["evidence_" + STATUS_LABELS[row.status]]
 
 
+def pinpoint_words(pinpoint: str | None, language: str, at: Location) -> str:
+    """A pinpoint as typed (`p. 401`, `para. 9`), with its label in the brief's language, as
+    the notes print it (`S. 401` in German, `paragr. 9` in French)."""
+    from brief.cite import locator_spelling
+
+    if not pinpoint or language.split("-")[0].lower() == "en":
+        return pinpoint or ""
+    label, space, rest = pinpoint.partition(" ")
+    spelling = locator_spelling(language, at)
+    return spelling[label.lower()] + space + rest if label.lower() in spelling else pinpoint
+
+
 def kind_words(kind: str, labels: dict[str, str]) -> str:
     """What a passage is (`claim`, `key message` …) in the words of `labels`."""
     return labels[KIND_LABELS[kind]] if kind in KIND_LABELS else kind
@@ -165,7 +177,8 @@ def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
         passage = row.check.passage if row.check and row.check.passage else ""
         lines.append("| " + " | ".join(markdown_text(value) for value in (
             str(row.location.line), kind_words(row.kind, labels), row.text, row.source,
-            row.pinpoint or "", evidence_words(row, labels),
+            pinpoint_words(row.pinpoint, loaded.brief.language, row.location),
+            evidence_words(row, labels),
             f"\u201c{passage}\u201d" if passage else "")) + " |")
     return "\n".join(lines) + "\n"
 

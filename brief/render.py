@@ -272,7 +272,7 @@ def breakable_urls(html: str) -> str:
 def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
     """The ledger's rows as the Evidence appendix prints them (see brief.ledger); `attached`
     when the JSON ledger goes into the PDF too."""
-    from brief.ledger import evidence_words, kind_words, summary
+    from brief.ledger import evidence_words, kind_words, pinpoint_words, summary
 
     labels = labels_for(brief.language)
     sources = {source.id: source for source in brief.sources}
@@ -284,7 +284,8 @@ def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
                              "text": shortened(row.text, 24), "cites": []})
         passages[-1]["cites"].append({
             "source": source_label(sources.get(row.source), row.source),
-            "pinpoint": row.pinpoint, "status": row.status,
+            "pinpoint": pinpoint_words(row.pinpoint, brief.language, row.location),
+            "status": row.status,
             "evidence": evidence_words(row, labels),
             "passage": shortened(row.check.passage, 18) if row.check and row.check.passage
             and row.status in ("verified", "other page") else None})

@@ -51,6 +51,9 @@ def test_a_starter_in_each_language_builds_without_a_warning(run, tmp_path, lang
     assert run("build", "--strict", "mine.yaml", cwd=tmp_path) == (0, "wrote mine.pdf\n")
     assert run("build", "--strict", "--layout", "handout", "mine.yaml", "-o", "h.pdf",
                cwd=tmp_path) == (0, "wrote h.pdf\n")
+    # The ledger's pinpoints are labelled as the notes label them ("S. 2" in German).
+    page = {"fr": "p. 2", "de": "S. 2", "es": "p. 2"}[language]
+    assert f" | {page} | " in run("ledger", "mine.yaml", cwd=tmp_path)[1]
 
 
 def test_a_starter_in_an_unknown_language_is_refused(run, tmp_path):
