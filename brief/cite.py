@@ -24,7 +24,7 @@ from markupsafe import Markup
 from brief.diagnostics import BriefError, Location, did_you_mean, error
 from brief.limits import LIMITS, read_limited
 from brief.load import LoadedBrief, find_loop, resolve_inside, shorten
-from brief.markup import pandoc_source
+from brief.markup import PANDOC_SPELLING, pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
 from brief.sanitise import safe_html
@@ -229,8 +229,11 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
     style_at = loaded.where.value(("style",))
     style = resolve_style(style_name or brief.style, loaded.folder, style_at)
     order = [(path, index, cluster) for path, _, index, cluster in brief.citations()]
+    locale = style.locale(brief.language)
+    spelling = locator_spelling(locale, Location(loaded.where.brief_file)) if any(
+        item.locator_label for _, _, cluster in order for item in cluster.items) else {}
     document = "".join(
-        f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster).split())}\n:::\n\n"
+        f"::: {{#c{n}}}\n{' '.join(pandoc_source(cluster, spelling).split())}\n:::\n\n"
         for n, (_, _, cluster) in enumerate(order))
     references = with_distinct_short_titles([source.csl_json() for source in brief.sources])[0]
     references.append(self_reference(brief))
@@ -242,7 +245,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
         # pandoc capitalised it.
         document += f"::: {{#probe-ibid}}\n[@{SELF_ID}]\n:::\n\n"
     result = json.loads(_cite_with_pandoc(document, json.dumps(references, ensure_ascii=False),
-                                          style, style.locale(brief.language), every_author,
+                                          style, locale, every_author,
                                           Location(loaded.where.brief_file)))
     if style.lowercase_ibid:
         _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
@@ -266,6 +269,60 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
             citations.bibliography.append(
                 Reference(entry["id"], safe_html(entry["html"]), entry.get("label") or None))
     return citations
+
+
+# The locator labels writers type (English, as the format says), by the CSL term each stands
+# for: singular and plural in turn ("p.", "pp.").
+LOCATOR_TERMS = {
+    "book": "book books bk. bks.", "chapter": "chapter chapters ch. chs. chap. chaps.",
+    "column": "column columns col. cols.", "figure": "figure figures fig. figs.",
+    "folio": "folio folios fol. fols.", "issue": "number numbers no. nos. issue issues",
+    "line": "line lines l. ll.", "note": "note notes n. nn.", "opus": "opus opera op. opp.",
+    "page": "page pages p. pp.", "paragraph": "paragraph paragraphs para. paras. ¶ ¶¶",
+    "part": "part parts pt. pts.", "section": "section sections sec. secs. § §§",
+    "verse": "verse verses v. vv.", "volume": "volume volumes vol. vols.",
+}
+TERM_FORMS = [(form, plural) for form in ("long", "short", "symbol")
+              for plural in ("false", "true")]
+
+
+@functools.cache
+def locator_spelling(locale: str, at: Location) -> dict[str, str]:
+    """How to write each English locator label so that pandoc reads it in `locale`.
+
+    Pandoc parses a locator's label in the document's locale only: in a French brief "para. 9"
+    is not a paragraph but a page numbered "para. 9", printed as typed. Each English label
+    that is not one of the locale's own terms is sent as the locale's short term, which pandoc
+    then prints as the style asks ("paragr. 9"). The terms come from pandoc's own locale
+    files, through a style that prints them.
+    """
+    if locale.split("-")[0].lower() == "en":
+        return PANDOC_SPELLING
+    probe = "".join(f'<text value="|"/><text term="{term}" form="{form}" plural="{plural}"/>'
+                    for term in LOCATOR_TERMS for form, plural in TERM_FORMS)
+    style = ('<?xml version="1.0" encoding="utf-8"?><style xmlns="http://purl.org/net/xbiblio/'
+             'csl" class="in-text" version="1.0"><info><title>terms</title><id>terms</id>'
+             '<updated>2024-01-01T00:00:00+00:00</updated></info><citation><layout>'
+             f'<text value="terms"/>{probe}</layout></citation></style>')
+    with tempfile.TemporaryDirectory(prefix="brief-") as scratch:
+        (Path(scratch) / "terms.csl").write_text(style, "utf-8")
+        (Path(scratch) / "item.json").write_text('[{"id": "item", "type": "book"}]', "utf-8")
+        answer = run_pandoc(
+            ["--from", "markdown", "--to", "plain", "--wrap=none", "--citeproc",
+             "--csl", str(Path(scratch) / "terms.csl"),
+             "--bibliography", str(Path(scratch) / "item.json"), "--metadata", f"lang={locale}",
+             "--metadata", "suppress-bibliography=true"], "[@item]", at)
+    terms = answer.strip().partition("erms|")[2].split("|")
+    spelling = dict(PANDOC_SPELLING)
+    for n, (term, english) in enumerate(LOCATOR_TERMS.items()):
+        forms = terms[n * len(TERM_FORMS):(n + 1) * len(TERM_FORMS)]
+        if len(forms) != len(TERM_FORMS) or not forms[2].strip():
+            continue  # a locale without this term: the label goes as typed
+        own = {form.strip().lower() for form in forms}
+        for i, label in enumerate(english.split()):
+            if label not in own:
+                spelling[label] = forms[3] if i % 2 else forms[2]  # short, plural or not
+    return spelling
 
 
 # A brief rebuilt on every save (brief watch, brief preview) usually cites the same sources in
@@ -417,12 +474,16 @@ def with_distinct_short_titles(items: list[dict[str, Any]]
 
 def self_reference(brief: Brief) -> dict[str, Any]:
     """The brief itself as a CSL report, for the colophon's "Cite this brief as" line."""
+    from brief.render import labels_for  # render reads Citations from here
+
     names = [_csl_person(author.name) for author in brief.authors] or [
         {"literal": brief.organisation.name}]
     item: dict[str, Any] = {
         "id": SELF_ID,
         "type": "report",
-        "title": brief.title + (f": {brief.subtitle}" if brief.subtitle else ""),
+        # Title and subtitle joined as the brief's language joins them ("Titre : sous-titre").
+        "title": labels_for(brief.language)["title_subtitle"].format(
+            title=brief.title, subtitle=brief.subtitle) if brief.subtitle else brief.title,
         "author": names,
         "publisher": brief.organisation.name,
         "issued": {"date-parts": [[brief.date.year, brief.date.month, brief.date.day]]},

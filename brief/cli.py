@@ -324,6 +324,9 @@ def ledger(
 def new(
     path: Annotated[Path, typer.Argument(help="The brief to create, e.g. my-brief.yaml.",
                                          metavar="FILE", show_default=False)],
+    language: Annotated[str, typer.Option(
+        "--language", help="The language of the brief: en, fr, de or es.",
+        metavar="LANG")] = "en",
 ) -> None:
     """Write a new brief, ready to fill in, and the schema editors check it with. Never
     overwrites a file."""
@@ -336,13 +339,22 @@ def new(
     from brief.resources import templates_folder
     from brief.terminal import say
 
+    # One starter per language, written in it: templates/new/brief.yaml is the English one.
+    starters = {file.name.split(".")[1] if file.name.count(".") == 2 else "en": file
+                for file in (templates_folder() / "new").glob("brief*.yaml")}
+    starter_file = starters.get(language.split("-")[0].lower())
+    if starter_file is None:
+        raise typer.BadParameter(
+            f"there is no starter brief in `{language}`; there is one in "
+            + ", ".join(sorted(starters)) + " (a brief in any language starts from one of them: "
+            "change its `language`)", param_hint="--language")
     if os.path.lexists(path):  # a link, even to nothing, is never written through
         raise typer.BadParameter(f"{path} already exists; choose another name",
                                  param_hint="PATH")
     # Editors with the YAML language server (VS Code's YAML extension, Neovim, Helix …)
     # read this line and check and complete the brief as it is typed.
     starter = (f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
-               + (templates_folder() / "new" / "brief.yaml").read_text("utf-8"))
+               + starter_file.read_text("utf-8"))
     schema = path.parent / SCHEMA_FILE
     wrote = str(path)
     try:

@@ -15,12 +15,19 @@ from brief.evidence import Check, Evidence, pinpoint
 from brief.load import LoadedBrief
 from brief.markup import find_citations, plain_text
 from brief.model import NodePath, Quote
+from brief.render import labels_for
 
 KINDS = {"summary": "summary sentence", "key_messages": "key message", "claim": "claim",
          "quote": "quotation", "text": "text", "list": "list item",
          "recommendations": "recommendation", "about": "about"}
-STATUS_WORDS = {"other page": "on another page", "not found": "not found",
-                "no copy": "no copy", "no excerpt": "no excerpt"}
+# The kinds and statuses above are the machine values of the CSV and JSON ledgers; people
+# read them in the brief's language, as labels (templates/labels.json).
+KIND_LABELS = {"summary sentence": "kind_summary", "key message": "kind_key_message",
+               "claim": "kind_claim", "quotation": "kind_quotation", "text": "kind_text",
+               "list item": "kind_list", "recommendation": "kind_recommendation",
+               "about": "kind_about"}
+STATUS_LABELS = {"verified": "verified", "other page": "other_page", "not found": "not_found",
+                 "no copy": "no_copy", "no excerpt": "no_excerpt"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 
 
@@ -38,18 +45,40 @@ class Row:
 
     @property
     def evidence(self) -> str:
-        """The status in words: `verified p. 401`, `verified pp. 10–11`, `on another page
-    (p. 12)`, `no excerpt`."""
-        check = self.check
-        pages = None
-        if check and check.page:
-            pages = (f"pp. {check.page}\u2013{check.last_page}" if check.last_page
-                     else f"p. {check.page}")
-        if self.status == "verified":
-            return f"verified {pages}" if pages else "verified"
-        if self.status == "other page" and pages:
-            return f"on another page ({pages})"
-        return STATUS_WORDS[self.status]
+        """The status in English words: `verified p. 401`, `verified pp. 10–11`, `on another
+        page (p. 12)`, `no excerpt`."""
+        return evidence_words(self, labels_for("en"))
+
+
+def evidence_words(row: Row, labels: dict[str, str]) -> str:
+    """A row's status in the words of `labels`, with the pages the words were found on."""
+    check = row.check
+    pages = None
+    if check and check.page:
+        pages = (labels["evidence_pages"].format(first=check.page, last=check.last_page)
+                 if check.last_page else labels["evidence_page"].format(page=check.page))
+    if row.status == "verified" and pages:
+        return labels["evidence_verified_at"].format(pages=pages)
+    if row.status == "other page" and pages:
+        return labels["evidence_other_page_at"].format(pages=pages)
+    return labels["evidence_" + STATUS_LABELS[row.status]]
+
+
+def pinpoint_words(pinpoint: str | None, language: str, at: Location) -> str:
+    """A pinpoint as typed (`p. 401`, `para. 9`), with its label in the brief's language, as
+    the notes print it (`S. 401` in German, `paragr. 9` in French)."""
+    from brief.cite import locator_spelling
+
+    if not pinpoint or language.split("-")[0].lower() == "en":
+        return pinpoint or ""
+    label, space, rest = pinpoint.partition(" ")
+    spelling = locator_spelling(language, at)
+    return spelling[label.lower()] + space + rest if label.lower() in spelling else pinpoint
+
+
+def kind_words(kind: str, labels: dict[str, str]) -> str:
+    """What a passage is (`claim`, `key message` …) in the words of `labels`."""
+    return labels[KIND_LABELS[kind]] if kind in KIND_LABELS else kind
 
 
 def ledger_rows(loaded: LoadedBrief, evidence: Evidence) -> list[Row]:
@@ -106,12 +135,16 @@ def _sentences(text: str) -> list[tuple[str, int]]:
     return [(sentence, offset) for sentence, offset in found if sentence]
 
 
-def summary(rows: list[Row]) -> str:
+def summary(rows: list[Row], labels: dict[str, str] | None = None) -> str:
+    """How many rows have each status: `3 verified, 1 no copy` (in English by default)."""
+    labels = labels or labels_for("en")
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
-    order = ("verified", "other page", "not found", "no copy", "no excerpt")
-    return ", ".join(f"{counts[status]} {status}" for status in order if counts.get(status))
+    return ", ".join(
+        labels["ledger_count_item"].format(count=counts[status],
+                                           status=labels["status_" + STATUS_LABELS[status]])
+        for status in STATUS_LABELS if counts.get(status))
 
 
 # --- formats ---------------------------------------------------------------------------------
@@ -129,16 +162,24 @@ def markdown_text(value: str) -> str:
 
 
 def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
-    lines = [f"# Evidence ledger: {markdown_text(loaded.brief.title)}", "",
-             markdown_text(f"{loaded.path.name}: {len(rows)} citations; "
-                           f"{summary(rows) or 'none'}."), "",
-             "| Line | Kind | Text | Source | Pinpoint | Evidence | Passage in the source |",
+    """The ledger as a table for people, in the brief's language."""
+    labels = labels_for(loaded.brief.language)
+    heads = (labels["evidence_line"], labels["ledger_kind"], labels["ledger_text"],
+             labels["evidence_source"], labels["ledger_pinpoint"], labels["evidence_status"],
+             labels["ledger_passage_in_source"])
+    lines = [f"# {markdown_text(labels['ledger_title'].format(title=loaded.brief.title))}", "",
+             markdown_text(labels["ledger_count"].format(
+                 file=loaded.path.name, count=len(rows),
+                 summary=summary(rows, labels) or labels["ledger_none"])), "",
+             "| " + " | ".join(markdown_text(head) for head in heads) + " |",
              "|---:|---|---|---|---|---|---|"]
     for row in rows:
         passage = row.check.passage if row.check and row.check.passage else ""
         lines.append("| " + " | ".join(markdown_text(value) for value in (
-            str(row.location.line), row.kind, row.text, row.source, row.pinpoint or "",
-            row.evidence, f"\u201c{passage}\u201d" if passage else "")) + " |")
+            str(row.location.line), kind_words(row.kind, labels), row.text, row.source,
+            pinpoint_words(row.pinpoint, loaded.brief.language, row.location),
+            evidence_words(row, labels),
+            f"\u201c{passage}\u201d" if passage else "")) + " |")
     return "\n".join(lines) + "\n"
 
 

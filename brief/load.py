@@ -627,7 +627,8 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
                                                    control.group(0))])
     _refuse_bibtex_loops(text, shown)
     try:
-        output = run_pandoc(["-f", "biblatex", "-t", "csljson"], text, Location(shown))
+        output = run_pandoc(["-f", "biblatex", "-t", "csljson"], _language_as_langid(text),
+                            Location(shown))
     except PandocFailed as failure:
         raise BriefError([_bibtex_syntax_error(failure.report, text, shown)]) from None
     try:
@@ -641,6 +642,11 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
         )])
     copies = bibtex_files(text)
     for item in items:
+        # pandoc sentence-cases the title of every entry it takes for English (no `langid`, or
+        # an English one); CSL title-cases again only items it knows are English, so without
+        # a language an English source cited in a French brief would keep "World report 2023".
+        if not item.get("language"):
+            item["language"] = "en"
         # pandoc maps @misc to an empty type; CSL's nearest is "document".
         if not item.get("type"):
             item["type"] = "document"
@@ -651,6 +657,28 @@ def bibtex_to_csl(text: str, shown: str) -> list[dict[str, Any]]:
         if item.get("id") in copies:  # pandoc drops `file`; brief keeps it as the local copy
             item["file"] = copies[item["id"]]
     return items
+
+
+LANGUAGE_FIELD_RE = re.compile(r"([,{(]\s*)language(?=\s*=)", re.I)
+LANGID_FIELD_RE = re.compile(r"[,{(]\s*langid\s*=", re.I)
+
+
+def _language_as_langid(text: str) -> str:
+    """BibTeX with each entry's `language` read as its `langid` where it has none.
+
+    pandoc takes the language of an entry from `langid` only, and sentence-cases the title of
+    an entry without one as English: `language = {german}` alone would give "Bericht über die
+    lage". The field is renamed in place, padded to its length, so that pandoc's line and
+    column numbers still point into the user's file.
+    """
+    starts = [match.start() for match in ENTRY_START_RE.finditer(text)] + [len(text)]
+    entries = [text[:starts[0]]]
+    for start, end in zip(starts, starts[1:]):
+        entry = text[start:end]
+        if not LANGID_FIELD_RE.search(entry):
+            entry = LANGUAGE_FIELD_RE.sub(r"\1langid  ", entry)
+        entries.append(entry)
+    return "".join(entries)
 
 
 AUTHORITY_TYPES = ("legal_case", "legislation", "bill", "regulation", "hearing", "treaty")

@@ -193,24 +193,28 @@ def _locator_label(suffix: str) -> str | None:
     return match.group(1) if match else None
 
 
-def pandoc_source(cluster: Cluster) -> str:
-    """The citation as pandoc should read it: every known locator label in a form it parses."""
+def pandoc_source(cluster: Cluster, spelling: dict[str, str] = PANDOC_SPELLING) -> str:
+    """The citation as pandoc should read it: every known locator label in a form it parses.
+
+    `spelling` maps labels as typed to the ones pandoc reads in the brief's locale (pandoc
+    knows only the locale's own terms: "paragr.", not "para.", in French).
+    """
     if cluster.narrative:
         match = NARRATIVE_RE.match(cluster.source)
         if not match or match.group("suffix") is None:
             return cluster.source
-        suffix = _respell(", " + match.group("suffix"))[2:]
+        suffix = _respell(", " + match.group("suffix"), spelling)[2:]
         return cluster.source[:match.start("suffix")] + suffix + cluster.source[match.end("suffix"):]
     parts = []
     for part in cluster.source[1:-1].split(";"):
         match = ITEM_RE.match(part)
         if match:
-            part = part[:match.start("suffix")] + _respell(match.group("suffix"))
+            part = part[:match.start("suffix")] + _respell(match.group("suffix"), spelling)
         parts.append(part)
     return "[" + ";".join(parts) + "]"
 
 
-def _respell(suffix: str) -> str:
+def _respell(suffix: str, spelling: dict[str, str]) -> str:
     if not suffix.startswith(","):
         return suffix
     match = LABEL_RE.match(suffix[1:])
@@ -221,8 +225,8 @@ def _respell(suffix: str) -> str:
     if label.lower() in HEADWORD_LABELS and not after.lstrip().startswith("{"):
         headword, comma, rest = after.partition(",")
         return f"{lead}{{{label} {headword.strip()}}}{comma}{rest}"
-    if label.lower() in PANDOC_SPELLING:
-        return lead + PANDOC_SPELLING[label.lower()] + after
+    if label.lower() in spelling:
+        return lead + spelling[label.lower()] + after
     return suffix
 
 

@@ -288,20 +288,24 @@ def breakable_urls(html: str) -> str:
 def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
     """The ledger's rows as the Evidence appendix prints them (see brief.ledger); `attached`
     when the JSON ledger goes into the PDF too."""
-    from brief.ledger import summary
+    from brief.ledger import evidence_words, kind_words, pinpoint_words, summary
 
+    labels = labels_for(brief.language)
     sources = {source.id: source for source in brief.sources}
     passages: list[dict[str, Any]] = []
     for row in rows:  # one entry for each passage, with each source it cites
         if not passages or passages[-1]["at"] != (row.location, row.text):
             passages.append({"at": (row.location, row.text), "line": row.location.line,
-                             "kind": row.kind, "text": shortened(row.text, 24), "cites": []})
+                             "kind": row.kind, "kind_words": kind_words(row.kind, labels),
+                             "text": shortened(row.text, 24), "cites": []})
         passages[-1]["cites"].append({
             "source": source_label(sources.get(row.source), row.source),
-            "pinpoint": row.pinpoint, "status": row.status, "evidence": row.evidence,
+            "pinpoint": pinpoint_words(row.pinpoint, brief.language, row.location),
+            "status": row.status,
+            "evidence": evidence_words(row, labels),
             "passage": shortened(row.check.passage, 18) if row.check and row.check.passage
             and row.status in ("verified", "other page") else None})
-    return {"summary": summary(rows), "attached": attached, "passages": passages}
+    return {"summary": summary(rows, labels), "attached": attached, "passages": passages}
 
 
 def shortened(text: str, words: int) -> str:
@@ -316,7 +320,8 @@ def source_label(source, key: str) -> str:
     names = source.author or source.editor or []
     name = names[0].get("family") or names[0].get("literal") if names else None
     extra = source.model_extra or {}
-    title = extra.get("title-short") or str(extra.get("title") or key).split(":")[0]
+    # The title before its colon, less the space French sets before the colon.
+    title = extra.get("title-short") or str(extra.get("title") or key).split(":")[0].strip()
     return f"{name}, {title}" if name else str(title)
 
 

@@ -177,17 +177,19 @@ def french_notes(workdir: Path, style: str) -> list[str]:
 def test_a_french_brief_cites_in_french(workdir):
     found = french_notes(workdir, "chicago-ibid")
     assert found[1:3] == ["Ibid., 403.", "Ibid."]
-    assert found[3].startswith("Song, <span>«\xa0Twenty Years’ Evolution of North Korean "
-                               "Migration, 1994–2014\xa0»</span>, pp.\xa0401–403; ")
-    assert ", A/HRC/25/63, 7 février 2014, " in found[3]
+    # "pp. 401–403" is read as pages in French too: the same source again is "Ibid.", and
+    # the French locale joins the range with a non-breaking hyphen.
+    assert found[3].startswith("Ibid., 401\u20113; UN Human Rights Council, ")
+    assert ", A/HRC/25/63, 7 février 2014, paragr. 5, " in found[3]
 
 
 def test_a_french_brief_in_oscola_says_consulte_le_and_ibid(workdir):
     found = french_notes(workdir, "oscola")  # OSCOLA is British, but the brief is French
     assert found[1:3] == ["ibid 403.", "ibid."]
+    # The pinpoint is a paragraph, which OSCOLA puts before the address, in French words.
     assert found[3].endswith(
-        '(7 février 2014) &lt;<a href="https://www.ohchr.org/">https://www.ohchr.org/</a>&gt; '
-        "consulté le 24 février 2018, para. 5.")
+        '(7 février 2014) paragr 5 &lt;<a href="https://www.ohchr.org/">https://www.ohchr.org/'
+        '</a>&gt; consulté le 24 février 2018.')
 
 
 def test_the_court_of_a_biblatex_case_is_in_its_note(workdir):
@@ -242,3 +244,79 @@ def test_pandoc_runs_again_only_when_what_it_cites_changed(workdir, monkeypatch)
     assert len(runs) == 4
     assert cite_with(original) == first
     assert len(runs) == 4  # the first answer is still kept
+
+
+FRENCH = """\
+title: Note
+date: 2024-05-01
+language: fr
+organisation: {name: Coalition}
+summary: Premier [@song2015, pp. 5-6].
+sections:
+  - heading: Un
+    body:
+      - claim: Deux [@coi2016, para. 9].
+      - claim: Trois [@coi2016, paras. 9-10; @hrw2023, ch. 2].
+      - claim: Quatre [@de2023; @fr2023].
+recommendations:
+  - to: Chine
+    actions: [Agir.]
+sources:
+  - id: song2015
+    type: book
+    author: [{family: Song, given: Jiyoung}, {family: Kim, given: Ann}]
+    title: Twenty Years of North Korean Migration
+    issued: 2015
+  - id: coi2016
+    type: report
+    author: [{literal: UN Human Rights Council}]
+    title: Report of the Commission of Inquiry on Human Rights in Eritrea
+    number: A/HRC/32/47
+    issued: 2016
+  - refs.bib
+"""
+BIBTEX = """\
+@report{hrw2023, author = {{Human Rights Watch}}, title = {World Report 2023: Events of 2022},
+  year = 2023}
+@report{de2023, author = {{Pro Asyl}}, title = {Bericht Über Die Lage}, year = 2023,
+  language = {german}}
+@report{fr2023, author = {{Amnesty}}, title = {Rapport Sur L'Érythrée}, year = 2023,
+  langid = {french}}
+"""
+
+
+def test_a_french_brief_cites_with_french_terms_and_keeps_each_source_s_capitals(workdir):
+    (workdir / "b.yaml").write_text(FRENCH, "utf-8")
+    (workdir / "refs.bib").write_text(BIBTEX, "utf-8")
+    for style, expected in (("chicago-note", [
+            # Chicago prints no label for pages; the French locale joins a range with a
+            # non-breaking hyphen.
+            "Jiyoung Song et Ann Kim, <em>Twenty Years of North Korean Migration</em> (2015), "
+            "5\u20116.",
+            "UN Human Rights Council, <em>Report of the Commission of Inquiry on Human Rights "
+            "in Eritrea</em>, A/HRC/32/47 (2016), paragr. 9.",
+            "UN Human Rights Council, <em>Report of the Commission of Inquiry on Human Rights "
+            "in Eritrea</em>, paragr. 9–10; Human Rights Watch, <em>World Report 2023: Events "
+            "of 2022</em> (2023), chap. 2.",
+            "Pro Asyl, <em>Bericht Über Die Lage</em> (2023); Amnesty, <em>Rapport Sur "
+            "L’Érythrée</em> (2023)."]),
+            ("apa", ["(Song &amp; Kim, 2015, p. 5\u20116)"])):  # APA: "&" in parentheses
+        found = [c.note or c.text for c in
+                 format_citations(load_brief(Path("b.yaml")), style).rendered.values()]
+        assert found[:len(expected)] == expected
+        assert not any(english in note for note in found
+                       for english in ("pp.", "para.", "ch.", " and "))
+
+
+def test_locator_labels_reach_pandoc_in_the_locale_s_terms():
+    from brief.cite import locator_spelling
+
+    at = Location("b.yaml")
+    assert locator_spelling("en-US", at) == {"ch.": "chap.", "chs.": "chaps.",
+                                             "number": "no.", "numbers": "nos."}
+    french = locator_spelling("fr-FR", at)
+    assert (french["pp."], french["para."], french["paras."], french["ch."]) == (
+        "p.", "paragr.", "paragr.", "chap.")
+    assert "p." not in french and "vol." not in french  # the same word in French
+    assert (locator_spelling("de-DE", at)["p."], locator_spelling("es-ES", at)["para."]) == (
+        "S.", "párr.")
