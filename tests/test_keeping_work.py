@@ -73,8 +73,9 @@ def test_sources_import_into_a_link_updates_the_brief(workdir, run):
     assert run("sources", "import", "new.bib", "--into", "link.yaml") == (
         0, "added 1 source to b.yaml\n")
     assert (workdir / "link.yaml").is_symlink()
+    # A BibTeX entry without `langid` is English: its title keeps title case in any brief.
     assert brief.read_text("utf-8").endswith("  - id: new2020\n    type: book\n    title: New\n"
-                                             "    issued: 2020\n")
+                                             "    issued: 2020\n    language: en\n")
 
 
 def test_a_folder_builds_only_its_own_regular_files(workdir, run):
