@@ -150,7 +150,7 @@ def _keyless_items(loaded: LoadedBrief) -> dict[str, list[str]]:
     for index, source in enumerate(loaded.brief.sources):
         file = loaded.where.value(("sources", index, "id")).path
         if file != loaded.where.brief_file and (not CITABLE_RE.fullmatch(source.id) or (
-                source.id.isdigit() and file.lower().endswith(".json"))):
+                whole_number(source.id) is not None and file.lower().endswith(".json"))):
             keyless.setdefault(file, []).append("/".join(source.id.rstrip("/").split("/")[-2:]))
     return keyless
 
@@ -294,7 +294,7 @@ def _sources(loaded: LoadedBrief) -> list[Diagnostic]:
         if source.id not in cited and seen.get(source.id) == index \
                 and CITABLE_RE.fullmatch(source.id):
             at = where.value(("sources", index, "id"))
-            numbered = source.id.isdigit() and at.path.lower().endswith(".json")
+            numbered = whole_number(source.id) is not None and at.path.lower().endswith(".json")
             problems.append(warning(
                 at, f"source `{source.id}` is never cited",
                 f"its id is an item number, not a citation key: export {at.path} again "
