@@ -256,12 +256,14 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         html = render_html(loaded, citations, paper=options.paper, layout=layout, brand=brand,
                            for_print=options.for_print, lede=layout == "handout",
                            ledger=appendix, allow_network=options.allow_network,
-                           source_lines=options.format == "pdf")
+                           source_lines=options.format == "pdf",
+                           screen=options.format == "html")
         # A handout tries with its summary first, and without it when that takes two pages.
         shorter = render_html(loaded, citations, paper=options.paper, layout=layout,
                               brand=brand, for_print=options.for_print,
                               allow_network=options.allow_network,
-                              source_lines=options.format == "pdf") \
+                              source_lines=options.format == "pdf",
+                              screen=options.format == "html") \
             if layout == "handout" and loaded.brief.key_messages else None
     except BriefError as failure:
         result.diagnostics += failure.diagnostics + _strictly(

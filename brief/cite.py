@@ -17,7 +17,7 @@ import tempfile
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -250,6 +250,7 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
     if style.lowercase_ibid:
         _lower_ibid(result["citations"], result["citations"]["probe-ibid"]["note"])
     citations = Citations(style)
+    in_language = languages_marked(references, brief.language)
     notes = 0
     for n, (path, index, _) in enumerate(order):
         cite = result["citations"].get(f"c{n}")
@@ -257,18 +258,76 @@ def format_citations(loaded: LoadedBrief, style_name: str | None = None,
             raise BriefError([error(loaded.where.value(path),
                                     "this citation could not be formatted",
                                     "check the brackets and the @ of the citation")])
-        note = safe_html(cite["note"]) if cite.get("note") else None
+        note = in_language(safe_html(cite["note"])) if cite.get("note") else None
         notes += note is not None
         citations.rendered[(path, index)] = RenderedCitation(
-            safe_html(cite["text"]), note, notes if note is not None else None)
+            in_language(safe_html(cite["text"])), note, notes if note is not None else None)
     for entry in result["bibliography"]:
         if entry["id"] == SELF_ID:
             # The brief's own entry is not in the list, so its number would mean nothing.
             citations.cite_as = safe_html(entry["html"])
         else:
             citations.bibliography.append(
-                Reference(entry["id"], safe_html(entry["html"]), entry.get("label") or None))
+                Reference(entry["id"], in_language(safe_html(entry["html"])),
+                          entry.get("label") or None))
     return citations
+
+
+# The fields of a source that are text in the source's own language, as the notes print them.
+OWN_LANGUAGE_FIELDS = ("title", "title-short", "container-title", "collection-title")
+TAG_OR_TEXT_RE = re.compile(r"(<[^>]*>)|([^<]+)")
+
+
+def languages_marked(items: list[dict[str, Any]], language: str) -> Callable[[Markup], Markup]:
+    """A function that marks, in pandoc's HTML, the titles of sources written in another
+    language than the brief's: `<span lang="en">Eritrea: Events of 2022</span>` in a French
+    note. The typography then sets them as their own language does (no French space before the
+    English title's colon), the PDF hyphenates them with their own patterns, and a screen
+    reader speaks them in their language. Titles are found as pandoc prints them: with the
+    case the style gives them, the apostrophes and spaces it may change."""
+    base = language.split("-")[0].lower()
+    languages: dict[str, str] = {}
+    for item in items:
+        own = item.get("language")
+        if not isinstance(own, str) or not own.strip() or own.split("-")[0].lower() == base:
+            continue
+        for name in OWN_LANGUAGE_FIELDS:
+            if isinstance(item.get(name), str) and len(item[name].strip()) > 1:
+                languages.setdefault(html_module.escape(item[name].strip(), quote=False),
+                                     own.strip())
+    if not languages:
+        return lambda html: html
+    spelled = {_loosely(title): own for title, own in languages.items()}
+    titles = re.compile("(?<![\\w&/.-])(?:" + "|".join(
+        f"({pattern})" for pattern in sorted(spelled, key=len, reverse=True)) + ")(?!\\w)",
+        re.IGNORECASE)
+    owns = [spelled[pattern] for pattern in sorted(spelled, key=len, reverse=True)]
+
+    def mark(match: re.Match) -> str:
+        own = owns[match.lastindex - 1]
+        return f'<span lang="{html_module.escape(own)}">{match.group(0)}</span>'
+
+    def marked(html: Markup) -> Markup:
+        return Markup("".join(
+            piece.group(1) or titles.sub(mark, piece.group(2))
+            for piece in TAG_OR_TEXT_RE.finditer(str(html))))
+
+    return marked
+
+
+def _loosely(title: str) -> str:
+    """A pattern for an escaped title that also finds it as pandoc prints it."""
+    pattern = []
+    for character in title:
+        if character.isspace():
+            pattern.append(r"\s+")
+        elif character in "'’":
+            pattern.append("(?:'|’|&#39;)")
+        elif character in "-‐‑–":
+            pattern.append("[-‐‑–]")
+        else:
+            pattern.append(re.escape(character))
+    return re.sub(r"(?:\\s\+)+", r"\\s+", "".join(pattern))
 
 
 # The locator labels writers type (English, as the format says), by the CSL term each stands
@@ -481,9 +540,7 @@ def self_reference(brief: Brief) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": SELF_ID,
         "type": "report",
-        # Title and subtitle joined as the brief's language joins them ("Titre : sous-titre").
-        "title": labels_for(brief.language)["title_subtitle"].format(
-            title=brief.title, subtitle=brief.subtitle) if brief.subtitle else brief.title,
+        "title": _with_subtitle(brief, labels_for(brief.language)),
         "author": names,
         "publisher": brief.organisation.name,
         "issued": {"date-parts": [[brief.date.year, brief.date.month, brief.date.day]]},
@@ -493,6 +550,16 @@ def self_reference(brief: Brief) -> dict[str, Any]:
     if brief.url:
         item["URL"] = brief.url
     return item
+
+
+def _with_subtitle(brief: Brief, labels: dict[str, str]) -> str:
+    """Title and subtitle joined as the brief's language joins them ("Titre : sous-titre"),
+    or, when the title has a colon of its own, as that language then does ("Titre : suite.
+    Sous-titre"), never with a second colon."""
+    if not brief.subtitle:
+        return brief.title
+    joined = "title_subtitle_after_colon" if re.search("[:：]", brief.title) else "title_subtitle"
+    return labels[joined].format(title=brief.title, subtitle=brief.subtitle)
 
 
 def _is_cjk(name: str) -> bool:

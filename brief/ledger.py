@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from brief import typography
 from brief.diagnostics import Location
 from brief.evidence import Check, Evidence, pinpoint
 from brief.load import LoadedBrief
@@ -42,12 +43,6 @@ class Row:
     pinpoint: str | None
     status: str  # verified, other page, not found, no copy, no excerpt
     check: Check | None
-
-    @property
-    def evidence(self) -> str:
-        """The status in English words: `verified p. 401`, `verified pp. 10–11`, `on another
-        page (p. 12)`, `no excerpt`."""
-        return evidence_words(self, labels_for("en"))
 
 
 def evidence_words(row: Row, labels: dict[str, str]) -> str:
@@ -90,7 +85,8 @@ def ledger_rows(loaded: LoadedBrief, evidence: Evidence) -> list[Row]:
         block = _block(loaded, path)
         if isinstance(block, Quote):
             check = evidence.for_path(path, block.source)
-            rows.append(Row("quotation", where.value(path), plain_text(block.quote),
+            rows.append(Row("quotation", where.value(path),
+                            plain_text(block.quote, brief.language),
                             block.source, block.locator, check.status if check else "no copy",
                             check))
             continue
@@ -106,8 +102,9 @@ def ledger_rows(loaded: LoadedBrief, evidence: Evidence) -> list[Row]:
                 status = check.status if check else (
                     "no copy" if path[-1] == "claim" and _has_excerpt(block, key)
                     else "no excerpt")
-                rows.append(Row(kind, where.within(path, text, offset), plain_text(sentence),
-                                key, locator, status, check))
+                rows.append(Row(kind, where.within(path, text, offset),
+                                plain_text(sentence, brief.language), key, locator, status,
+                                check))
     return rows
 
 
@@ -167,7 +164,10 @@ def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
     heads = (labels["evidence_line"], labels["ledger_kind"], labels["ledger_text"],
              labels["evidence_source"], labels["ledger_pinpoint"], labels["evidence_status"],
              labels["ledger_passage_in_source"])
-    lines = [f"# {markdown_text(labels['ledger_title'].format(title=loaded.brief.title))}", "",
+    language = loaded.brief.language
+    opening, closing = typography.quotation_marks(language)
+    title = labels["ledger_title"].format(title=plain_text(loaded.brief.title, language))
+    lines = [f"# {markdown_text(title)}", "",
              markdown_text(labels["ledger_count"].format(
                  file=loaded.path.name, count=len(rows),
                  summary=summary(rows, labels) or labels["ledger_none"])), "",
@@ -177,9 +177,9 @@ def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
         passage = row.check.passage if row.check and row.check.passage else ""
         lines.append("| " + " | ".join(markdown_text(value) for value in (
             str(row.location.line), kind_words(row.kind, labels), row.text, row.source,
-            pinpoint_words(row.pinpoint, loaded.brief.language, row.location),
+            pinpoint_words(row.pinpoint, language, row.location),
             evidence_words(row, labels),
-            f"\u201c{passage}\u201d" if passage else "")) + " |")
+            opening + passage + closing if passage else "")) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -217,6 +217,7 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
     collection_id = (brief.url.rstrip("/") + "/evidence-ledger.json" if brief.url
                      else f"urn:brief:{loaded.path.stem}:evidence-ledger")
     sources = {source.id: source for source in brief.sources}
+    labels = labels_for(brief.language)
     annotations = []
     for number, row in enumerate(rows, 1):
         check = row.check
@@ -235,9 +236,11 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
             "motivation": "assessing",
             "body": [
                 {"type": "TextualBody", "purpose": "describing", "format": "text/plain",
-                 "value": row.text},
+                 "language": brief.language, "value": row.text},
+                # The status in words (`verified p. 401`), in the brief's language; the
+                # machine value is `brief.status`.
                 {"type": "TextualBody", "purpose": "assessing", "format": "text/plain",
-                 "value": row.evidence},
+                 "language": brief.language, "value": evidence_words(row, labels)},
             ],
             "target": target,
             # The brief by its name: the ledger travels (attached to the PDF, too), and the
@@ -253,7 +256,8 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": collection_id,
         "type": "AnnotationCollection",
-        "label": f"Evidence ledger: {brief.title}",
+        "label": labels_for(brief.language)["ledger_title"].format(
+            title=plain_text(brief.title, brief.language)),
         "total": len(annotations),
         "first": {"id": f"{collection_id}#page1", "type": "AnnotationPage", "startIndex": 0,
                   "items": annotations},

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from brief.sanitise import safe_html
+from brief.typography import markdown_quotes, typeset_text
 
 # Pandoc's citation key: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
@@ -237,8 +238,6 @@ def is_known_label(label: str) -> bool:
 def _markdown(language: str, images: bool = False):
     from markdown_it import MarkdownIt  # deferred: `brief check` only needs the citations
 
-    from brief.typography import markdown_quotes
-
     # The language's marks come from brief.typography's tables, as for the rest of the page.
     md = MarkdownIt("commonmark", {"html": False, "typographer": True,
                                    "quotes": markdown_quotes(language),
@@ -311,7 +310,8 @@ def _keep_korean_words(state) -> None:
 
     The PDF engine breaks between any two Hangul syllables and knows no keep-all, so an
     invisible WORD JOINER goes between the syllables of each word, in text only (never in a
-    link's address). It prints nothing, and PDF readers drop it when text is copied or searched.
+    link's address). brief.typography sets each joined word in a span that does not wrap and
+    takes the joiners out.
     """
     for token in state.tokens:
         for child in token.children or ():
@@ -385,7 +385,9 @@ def _anchor(word: str, citation: str) -> str:
     punctuation = re.search(r"[^\w&;]*$", word).group(0) if word else ""
     word, bound = (word[: -len(punctuation)], punctuation) if punctuation else (word, "")
     if word and CJK_CHARACTER.match(word[-1]):
-        word, bound = word[:-1], word[-1] + bound
+        # The last character, with the Korean syllables joined to it (_keep_korean_words).
+        last = re.search(f"(?:.{WORD_JOINER})*.$", word).group(0)
+        word, bound = word[: -len(last)], last + bound
     elif not punctuation:
         word, bound = "", word
     return f'{word}<span class="cite-anchor">{bound}{citation}</span>' if bound else citation
@@ -401,11 +403,16 @@ def _placeholder(index: int, narrative: bool) -> str:
     return f"{opening}{index}\ue001"
 
 
-def plain_text(text: str) -> str:
-    """Markdown without its markup and without citations, for PDF metadata and the like."""
-    md = _md("en")
+def plain_text(text: str, language: str | None = None) -> str:
+    """Markdown without its markup and without citations, for PDF metadata and the like; set
+    as `language` sets its text when one is given (for a reader), else with the quotation
+    marks of English (for matching)."""
+    md = _md(language or "en")
     stripped = text
     for cluster in reversed(find_citations(text)):
         stripped = stripped[:cluster.start].rstrip() + stripped[cluster.end:]
     html = md.renderInline(stripped)
-    return html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+    plain = html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+    if language is None:
+        return plain
+    return typeset_text(plain.replace(WORD_JOINER, ""), language, joiners=False)

@@ -9,6 +9,7 @@ import json
 import mimetypes
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,15 +112,16 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 layout: str = "brief", brand: Brand | None = None,
                 for_print: bool = False, lede: bool = False,
                 ledger: dict[str, Any] | None = None, allow_network: bool = False,
-                source_lines: bool = False) -> str:
+                source_lines: bool = False, screen: bool = False) -> str:
     """The brief as one HTML document with its CSS inlined, ready for WeasyPrint or a browser.
 
     `lede` puts the summary under the title of a handout that has key messages too; `ledger`
     (from evidence_appendix) adds the Evidence appendix. `source_lines` marks each block with
     the line of the brief it is written on (`data-line`), for a layout that reports where each
-    line's block landed (a preview's clicks); a published page has no use for them. Pictures are embedded from the files
-    the check resolved (check.resolve_picture); a picture that does not pass it stops the
-    render with a located BriefError.
+    line's block landed (a preview's clicks); a published page has no use for them. `screen`
+    makes the page for a browser (the web edition). Pictures are embedded from the files the
+    check resolved (check.resolve_picture); a picture that does not pass it stops the render
+    with a located BriefError.
     """
     brief = loaded.brief
     env = environment()
@@ -189,8 +191,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
 
     page = {
         "size": PAPER_SIZES[paper],
-        "footer_left": plain(footer_text(brief.organisation.name)),
-        "footer_title": plain(short_title(brief.title)),
+        **dict(zip(("footer_left", "footer_title"), map(plain, running_footer(
+            brief.organisation.name, brief.title)))),
         "for_print": for_print,
     }
     bibliography = {reference.id: reference.html for reference in citations.bibliography}
@@ -248,8 +250,9 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     # Typography runs once, on the whole page's text (user text, labels, what pandoc wrote,
     # the <title> that becomes the PDF's Title, the <meta> tags), before the addresses in it
     # are made breakable.
-    return breakable_urls(typography.typeset_html(
+    document = breakable_urls(typography.typeset_html(
         env.get_template(f"{layout}/{layout}.html").render(context), brief.language))
+    return typography.held_by_markup(document) if screen else document
 
 
 # JSON-LD values that are addresses, dates, codes or identifiers: never typeset.
@@ -265,6 +268,9 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s\"]+?(?=[.,;:!?)\]]*(?:\s|$))")
 # slash, before a dot, a question mark and the other separators. `#` is left out: it is part
 # of the character references (`&#39;`) that the escaped text may hold.
 URL_BREAK_RE = re.compile(r"(?<=/)(?=[^/])|(?<=[^/])(?=[.?&=_~-])")
+# A part of an address longer than this, between the places it may break, may also break every
+# LONG_PART characters: a key or a hash must not run past the margin.
+LONG_PART = 16
 
 
 def breakable_urls(html: str) -> str:
@@ -272,17 +278,32 @@ def breakable_urls(html: str) -> str:
 
     Each address in the body's text becomes `<span class="url">` (no hyphenation) with a
     `<wbr>` break opportunity at each place a line may end; the characters are unchanged, so
-    the address copied from the PDF or the page is the real one.
+    the address copied from the PDF or the page is the real one. A line never ends after one of
+    the address's own hyphens (`07-` / `erythree`), where a reader would take it for a word
+    broken in two.
     """
     head, body_tag, body = html.partition("<body")
 
     def in_text(match: re.Match) -> str:
         if match.group(1):
             return match.group(0)
-        return ">" + URL_RE.sub(lambda url: '<span class="url">' + URL_BREAK_RE.sub(
-            "<wbr>", url.group(0)) + "</span>", match.group(2))
+        return ">" + URL_RE.sub(lambda url: '<span class="url">' + "<wbr>".join(
+            _address_part(part) for part in URL_BREAK_RE.split(url.group(0))) + "</span>",
+            match.group(2))
 
     return head + body_tag + TEXT_RE.sub(in_text, body) if body_tag else html
+
+
+def _address_part(part: str) -> str:
+    """One part of an address between its break opportunities: a hyphen that starts it kept
+    with what follows, a long run cut every LONG_PART characters."""
+    if part.startswith("-") and len(part) > 1:
+        rest = part[2:]
+        return f'<span class="nobr">{part[:2]}</span>' + _address_part(rest) if rest else (
+            f'<span class="nobr">{part}</span>')
+    if len(part) <= LONG_PART or "&" in part:
+        return part
+    return "<wbr>".join(part[i:i + LONG_PART] for i in range(0, len(part), LONG_PART))
 
 
 def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:
@@ -365,19 +386,48 @@ def qr_code(url: str, brand: Brand | None) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(dark=dark, border=0, scale=1)
 
 
-FOOTER_TITLE_LIMIT = 160  # more never fits on the footer's line, which cuts it with "…"
+# How much of a line the running footer's left part holds (80 % of an A4 or Letter line at
+# 7.5 pt): characters of Latin text, a wide (Chinese, Japanese, Korean) character counting two.
+FOOTER_WIDTH = 100
+FOOTER_TITLE_WIDTH = 40  # the least of the title kept when the organisation's name is long
 
 
-def short_title(title: str) -> str:
-    """The title before its colon, for running footers."""
+def running_footer(organisation: str, title: str) -> tuple[str, str]:
+    """The organisation and the title as the running footer prints them, " · " between.
+
+    The title is the part before its colon. Where the two do not fit the line, the title and
+    then the name are cut after a whole word, with "…": the footer's own ellipsis (its CSS
+    stays as a last resort) would cut in the middle of a word ("Renvois forcés ver…").
+    """
     main, colon, _ = title.partition(":")
-    return footer_text(main.strip() if colon and main.strip() else title)
+    title = main.strip() if colon and main.strip() else title
+    least = min(_width(title), FOOTER_TITLE_WIDTH)
+    organisation = _cut_at_word(organisation, FOOTER_WIDTH - 3 - least)
+    return organisation, _cut_at_word(title, FOOTER_WIDTH - 3 - _width(organisation))
 
 
-def footer_text(text: str) -> str:
-    """Text for the running footer, repeated on every page: a long one (a title or an
-    organisation of 100,000 characters) would be laid out again on each."""
-    return text if len(text) <= FOOTER_TITLE_LIMIT else text[:FOOTER_TITLE_LIMIT] + "…"
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1
+               for character in text)
+
+
+def _cut_at_word(text: str, width: int) -> str:
+    """`text` if it is at most `width` wide, else its words that fit and "…"."""
+    if _width(text) <= width:
+        return text
+    kept, used = [], 0
+    for character in text:
+        used += _width(character)
+        if used > width - 1:
+            break
+        kept.append(character)
+    cut = "".join(kept)
+    if " " in cut.strip() and not text[len(cut):len(cut) + 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]  # the word the cut fell in goes whole
+    words = cut.split()
+    while len(words) > 1 and len(words[-1]) < 3:  # nor end on "et la", "of a"
+        words.pop()
+    return " ".join(words).rstrip(",;:·–—-") + "…" if words else cut + "…"
 
 
 def data_url(path: Path, at: Location | None = None) -> str:
@@ -396,7 +446,7 @@ def metadata(loaded: LoadedBrief) -> dict[str, str]:
     fields = {
         "author": ", ".join(author.name for author in brief.authors)
         or brief.organisation.name,
-        "description": plain_text(brief.subtitle or brief.summary),
+        "description": plain_text(brief.subtitle or brief.summary, brief.language),
         "keywords": "; ".join(keywords),
         "generator": f"brief {__version__}",
     }

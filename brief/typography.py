@@ -19,6 +19,7 @@ from typing import Any
 NBSP = "\u00a0"  # no-break space
 NNBSP = "\u202f"  # narrow no-break space
 WORD_JOINER = "\u2060"  # forbids a line break where it stands; prints nothing
+NON_BREAKING_HYPHEN = "\u2011"
 SPACES = " \u00a0\u202f"  # the spaces a rule replaces: typed, or already no-break
 
 
@@ -40,6 +41,9 @@ class Typography:
     percent_space: str = ""
     # Whether a space between groups of three digits is part of the number (10 000).
     digit_groups: bool = False
+    # The mark between the numbers of a range (9–12), for the ranges typed with an en dash;
+    # empty: as typed. French sets a hyphen, as its citation locale does for pages (p. 5-6).
+    range_mark: str = ""
 
 
 # Abbreviations and symbols every language's notes use before a number (the locator labels
@@ -63,7 +67,7 @@ LANGUAGES: dict[str, Typography] = {
         space_before={";": NNBSP, "!": NNBSP, "?": NNBSP, ":": NBSP},
         numbered=("paragr.", "al.", "t.", "éd."),
         units=("million", "millions", "milliard", "milliards"),
-        percent_space=NNBSP, digit_groups=True),
+        percent_space=NNBSP, digit_groups=True, range_mark=NON_BREAKING_HYPHEN),
     "es": Typography(
         quotes=("«", "»", "“", "”"),
         numbered=("pág.", "págs.", "párr.", "cap.", "núm.", "n.º", "N.º"),
@@ -106,6 +110,13 @@ def markdown_quotes(language: str) -> list[str]:
     space = rules.space_inside_quotes
     first, last, inner_first, inner_last = rules.quotes
     return [first + space, space + last, inner_first, inner_last]
+
+
+def quotation_marks(language: str) -> tuple[str, str]:
+    """The marks, with their spaces, that the language puts around a quotation it shows."""
+    rules = rules_for(language)
+    space = rules.space_inside_quotes
+    return rules.quotes[0] + space, space + rules.quotes[1]
 
 
 # Web addresses are never typeset (an apostrophe or a space in one breaks it); the same
@@ -214,6 +225,8 @@ def _typeset_words(text: str, rules: Typography, before: str, joiners: bool) -> 
             lambda m: m.group(1) + re.sub(f"[{SPACES}]", NNBSP, m.group(2)), text)
     text = LICENCE_RE.sub(lambda m: m.group(0).replace(" ", NBSP)
                           .replace("-", "-" + WORD_JOINER if joiners else "-"), text)
+    if rules.range_mark:
+        text = re.sub(r"(?<=\d)–(?=\d)", rules.range_mark, text)
     if joiners:
         text = SYMBOL_RE.sub(_bound_symbol, text)
         text = RANGE_RE.sub(lambda m: m.group(1) + WORD_JOINER, text)
@@ -247,33 +260,102 @@ INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "em", "i", "mark", "q", "s", "
           "strong", "sub", "sup", "time", "u", "del", "ins", "wbr", ""}
 TAG_NAME_RE = re.compile(r"</?([A-Za-z0-9]*)")
 META_CONTENT_RE = re.compile(r'(<meta\b[^>]*?\bcontent=")([^"]*)(")', re.I)
+LANG_RE = re.compile(r'\slang="([^"]*)"', re.I)
+# Elements without an end tag: they never hold text in another language.
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
 
 
 def typeset_html(document: str, language: str) -> str:
     """An HTML document (or fragment) with the text of its text nodes and <meta> values set
     for `language`; tags, attributes, scripts, styles and code are left exactly as they are.
 
-    Each text node is unescaped, typeset and escaped again, so that a `&#39;` the template
-    engine wrote becomes an apostrophe and no `<` or `&` can come out unescaped.
+    Text inside an element with a `lang` of its own (an English title in a French note) is set
+    for that language. Each text node is unescaped, typeset and escaped again, so that a `&#39;`
+    the template engine wrote becomes an apostrophe and no `<` or `&` can come out unescaped.
     """
     out = []
     before = ""
+    last_text = None  # where the text before this one is in `out`, while the line runs on
+    # The elements that change the language, innermost last: [tag, language, nested same tags].
+    languages: list[list] = []
+    in_title = False
     for match in PIECES_RE.finditer(document):
         piece = match.group(0)
         if piece.startswith("<"):
+            name = TAG_NAME_RE.match(piece).group(1).lower()
+            if name == "title":
+                in_title = not piece.startswith("</")
             if piece[:5].lower() == "<meta":
                 piece = META_CONTENT_RE.sub(
                     lambda m: m.group(1) + _escape(typeset_text(
                         html_module.unescape(m.group(2)), language, joiners=False),
                         quote=True) + m.group(3), piece)
-            elif match.group(1) or TAG_NAME_RE.match(piece).group(1).lower() not in INLINE:
-                before = ""  # a new block (or code) does not continue the text before it
+            elif match.group(1) or name not in INLINE:
+                before, last_text = "", None  # a new block (or code) does not continue the text
+            _follow_language(languages, piece, name)
             out.append(piece)
             continue
         text = html_module.unescape(piece)
-        out.append(_escape(typeset_text(text, language, before)))
+        own = languages[-1][1] if languages else language
+        if last_text is not None and before.isspace() and _closes(text, own):
+            # A closing mark typed after a space, in an element of its own (`menacée
+            # <span>»`): the space before it becomes the language's no-break space.
+            out[last_text] = out[last_text].rstrip(SPACES + "\t\n")
+            before = "x"
+        last_text = len(out)
+        # The PDF's Title and the window's: no invisible character
+        out.append(_escape(typeset_text(text, own, before, joiners=not in_title)))
         before = text[-1:] or before
     return "".join(out)
+
+
+# Characters a line must not come between, as typeset_text (and brief.markup, between the
+# syllables of a Korean word) marks them: each joined to the next by a WORD JOINER.
+JOINED_RE = re.compile(f"[^\\s&;<>{WORD_JOINER}](?:{WORD_JOINER}[^\\s&;<>{WORD_JOINER}])+")
+
+
+def held_by_markup(document: str) -> str:
+    """A typeset document for a browser: each run of characters joined by WORD JOINERs is set
+    in a span that does not wrap (`A<span class="nobr">/H</span>RC`), the joiners taken out,
+    so that a reader who copies or searches "A/HRC/53/20" in the web edition finds the symbol
+    itself. (The PDF keeps the joiners: its text layer leaves them out, and spans there would
+    cost the spaces between a Korean word's boxes.)"""
+    if WORD_JOINER not in document:
+        return document
+    out = []
+    for match in PIECES_RE.finditer(document):
+        piece = match.group(0)
+        if piece.startswith("<"):
+            out.append(piece.replace(WORD_JOINER, ""))  # an attribute (alt text) never wraps
+        else:
+            out.append(JOINED_RE.sub(lambda m: '<span class="nobr">' + m.group(0).replace(
+                WORD_JOINER, "") + "</span>", piece).replace(WORD_JOINER, ""))
+    return "".join(out)
+
+
+def _follow_language(languages: list[list], tag: str, name: str) -> None:
+    """Keep `languages` (see typeset_html) in step with one tag."""
+    if name in VOID or tag.endswith("/>") or tag.startswith("<!"):
+        return
+    if tag.startswith("</"):
+        if languages and languages[-1][0] == name:
+            if languages[-1][2]:
+                languages[-1][2] -= 1
+            else:
+                languages.pop()
+    elif found := LANG_RE.search(tag):
+        languages.append([name, found.group(1), 0])
+    elif languages and languages[-1][0] == name:
+        languages[-1][2] += 1
+
+
+def _closes(text: str, language: str) -> bool:
+    """Whether `text` begins with a mark that the language sets a space before."""
+    rules = rules_for(language)
+    first = text[:1]
+    return bool(first) and (first in rules.space_before or
+                            (bool(rules.space_inside_quotes) and first == rules.quotes[1]))
 
 
 def unbreakable(text: str) -> str:

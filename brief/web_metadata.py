@@ -48,7 +48,7 @@ def authors(brief: Brief) -> list[str]:
 
 def meta_tags(brief: Brief) -> list[tuple[str, str, str]]:
     """(attribute, name, content) for each <meta>: `name` or `property` (Open Graph)."""
-    description = plain_text(brief.subtitle or brief.summary)
+    description = plain_text(brief.subtitle or brief.summary, brief.language)
     language = brief.language
     tags = [("name", "citation_title", brief.title)]
     tags += [("name", "citation_author", name) for name in authors(brief)]
@@ -99,7 +99,7 @@ def json_ld(brief: Brief, cited: list[str]) -> dict[str, Any]:
         "author": [{"@type": "Person", "name": author.name} for author in brief.authors]
         or [{"@type": "Organization", "name": brief.organisation.name}],
         "publisher": {"@type": "Organization", "name": brief.organisation.name},
-        "abstract": plain_text(brief.summary),
+        "abstract": plain_text(brief.summary, brief.language),
     }
     if web_address(brief.organisation.url):
         report["publisher"]["url"] = brief.organisation.url

@@ -290,15 +290,16 @@ def test_a_french_brief_cites_with_french_terms_and_keeps_each_source_s_capitals
     (workdir / "refs.bib").write_text(BIBTEX, "utf-8")
     for style, expected in (("chicago-note", [
             # Chicago prints no label for pages; the French locale joins a range with a
-            # non-breaking hyphen.
+            # non-breaking hyphen. A title in another language than the brief's says so.
             "Jiyoung Song et Ann Kim, <em>Twenty Years of North Korean Migration</em> (2015), "
             "5\u20116.",
             "UN Human Rights Council, <em>Report of the Commission of Inquiry on Human Rights "
             "in Eritrea</em>, A/HRC/32/47 (2016), paragr. 9.",
             "UN Human Rights Council, <em>Report of the Commission of Inquiry on Human Rights "
-            "in Eritrea</em>, paragr. 9–10; Human Rights Watch, <em>World Report 2023: Events "
-            "of 2022</em> (2023), chap. 2.",
-            "Pro Asyl, <em>Bericht Über Die Lage</em> (2023); Amnesty, <em>Rapport Sur "
+            "in Eritrea</em>, paragr. 9–10; Human Rights Watch, <em><span lang=\"en\">World Report "
+            "2023: Events of 2022</span></em> (2023), chap. 2.",
+            "Pro Asyl, <em><span lang=\"de-DE\">Bericht Über Die Lage</span></em> (2023); "
+            "Amnesty, <em>Rapport Sur "
             "L’Érythrée</em> (2023)."]),
             ("apa", ["(Song &amp; Kim, 2015, p. 5\u20116)"])):  # APA: "&" in parentheses
         found = [c.note or c.text for c in

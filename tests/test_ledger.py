@@ -115,9 +115,9 @@ def test_ledger_as_a_web_annotation_collection(ledger_brief, run):
         "motivation": "assessing",
         "body": [
             {"type": "TextualBody", "purpose": "describing", "format": "text/plain",
-             "value": "the State also violates its obligation"},
+             "language": "en", "value": "the State also violates its obligation"},
             {"type": "TextualBody", "purpose": "assessing", "format": "text/plain",
-             "value": "verified p. 2"}],
+             "language": "en", "value": "verified p. 2"}],
         "target": {
             "source": "https://doi.org/10.1000/rep",
             "selector": [

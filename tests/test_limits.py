@@ -219,11 +219,12 @@ def test_long_titles_are_refused_and_cut_in_the_footer(workdir, run):
     assert run("check", "b.yaml") == (1, (
         "b.yaml:1:8: error: `title` is 99,995 characters long; it may be at most 500\n"
         "  hint: put what does not fit in a title into the summary\n"))
-    from brief.render import footer_text, short_title
+    from brief.render import running_footer
 
-    assert short_title("Title " * 100) == ("Title " * 100)[:160] + "…"
-    assert footer_text("Org " * 25_000) == ("Org " * 25_000)[:160] + "…"
-    assert short_title("Fleeing North Korea: the refugees") == "Fleeing North Korea"
+    organisation, title = running_footer("Org " * 25_000, "Title " * 100)
+    assert organisation.endswith("Org…") and title.endswith("Title…")
+    assert len(organisation) + len(title) < 100
+    assert running_footer("O", "Fleeing North Korea: the refugees") == ("O", "Fleeing North Korea")
 
 
 def test_citations_and_sources_within_the_budget(workdir, run):
