@@ -17,6 +17,7 @@ from brief.diagnostics import (
 )
 from brief.load import LoadedBrief, describe, resolve_inside
 from brief.markup import (
+    FOREIGN_LABELS,
     KEY,
     LABEL_RE,
     LOCATOR_LABELS,
@@ -104,8 +105,11 @@ def _citations(loaded: LoadedBrief) -> list[Diagnostic]:
             if item.locator_label and not is_known_label(item.locator_label):
                 if path[-1] == "source":  # a quotation's note: its label is in `locator`
                     at = where.value(path[:-1] + ("locator",))
+                english = FOREIGN_LABELS.get(item.locator_label.lower())
                 problems.append(error(
                     at, f"`{item.locator_label}` is not a locator label",
+                    f"type `{english}`: labels are typed in English, and printed as the "
+                    "brief's language prints them" if english else
                     did_you_mean(item.locator_label, LOCATOR_LABELS)
                     or f"use one of {SHORT_LABELS} (or the word in full: page, "
                     "paragraph, chapter, section, article …)"))

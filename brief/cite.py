@@ -323,6 +323,8 @@ def _loosely(title: str) -> str:
             pattern.append(r"\s+")
         elif character in "'’":
             pattern.append("(?:'|’|&#39;)")
+        elif character in '"“”„«»‘‚‹›':  # a quotation in the title, in the locale's marks
+            pattern.append('(?:["“”„«»‘’‚‹›]|&quot;)[\\s\u00a0\u202f]*')
         elif character in "-‐‑–":
             pattern.append("[-‐‑–]")
         else:

@@ -29,7 +29,14 @@ KIND_LABELS = {"summary sentence": "kind_summary", "key message": "kind_key_mess
                "about": "kind_about"}
 STATUS_LABELS = {"verified": "verified", "other page": "other_page", "not found": "not_found",
                  "no copy": "no_copy", "no excerpt": "no_excerpt"}
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+# A full stop, question or exclamation mark (and a closing mark), spaces, then what may open a
+# sentence (an opening mark, ¿ or ¡) and a capital or a digit: a sentence may end here.
+SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\"'\u201d\u2019\u00bb)]?\s+(?=[\"'\u201c\u2018\u201e\u00ab(¿¡]*\s?(\w))")
+# A word before a full stop that does not end a sentence: an abbreviation that names what
+# follows (`Art. 3`, `S. 5`, `No. 7`, `e. V.`), or an initial.
+ABBREVIATION_RE = re.compile(r"(?:^|[\s(])(?:\w|" + "|".join(
+    re.escape(word[:-1]) for word in typography.NUMBERED_WORDS if word.endswith(".")) + r")\.$")
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,10 @@ def _sentences(text: str) -> list[tuple[str, int]]:
         masked[cluster.start:cluster.end] = "x" * (cluster.end - cluster.start)
     found, start = [], 0
     for match in SENTENCE_END.finditer("".join(masked)):
+        opening = match.group(1)
+        if not (opening.isupper() or opening.isdigit()) \
+                or ABBREVIATION_RE.search(text[max(start, match.start() - 12):match.start()]):
+            continue
         found.append((text[start:match.start()].strip(), start))
         start = match.end()
     found.append((text[start:].strip(), start))

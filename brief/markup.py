@@ -45,8 +45,16 @@ PANDOC_SPELLING = {"ch.": "chap.", "chs.": "chaps.", "number": "no.", "numbers":
 # Dictionary entries are located by a headword, not a number; pandoc needs it in braces.
 HEADWORD_LABELS = {"s.v.", "s.vv.", "sub verbo"}
 SHORT_LABELS = "p., pp., para., paras., ch., sec., §, n., art., vol., fig., l., no., pt."
+# Labels of other languages that writers type, and the English label that prints them so.
+FOREIGN_LABELS = {
+    "s.": "p.", "seite": "p.", "rn.": "para.", "abs.": "para.", "ziff.": "para.",
+    "nr.": "no.", "kap.": "ch.", "bd.": "vol.", "paragr.": "para.", "al.": "para.",
+    "t.": "vol.", "pág.": "p.", "págs.": "pp.", "párr.": "para.", "apdo.": "sec.",
+    "núm.": "no.", "cap.": "ch.", "ap.": "sec.", "ss.": "pp.", "página": "p.",
+    "páginas": "pp.", "párrafo": "para.", "párrafos": "paras.", "absatz": "para.",
+}
 LABEL_RE = re.compile(
-    r"^\s*(sub verbo|s\.vv?\.|[A-Za-z]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm]|(?<=s\.v\.)|"
+    r"^\s*(sub verbo|s\.vv?\.|[^\W\d_]+\.?|¶¶?|§§?)\s*(?=[\dIVXLCDMivxlcdm]|(?<=s\.v\.)|"
     r"(?<=s\.vv\.)|(?<=sub verbo))")
 
 
@@ -338,13 +346,14 @@ def _md(language: str, images: bool = False):
 
 def render_inline(text: str, language: str = "en",
                   citation_html: Callable[[int, Cluster], str] | None = None,
-                  move_punctuation: bool = False,
+                  notes: bool = False, move_punctuation: bool = False,
                   image_source: Callable[[str], str] | None = None) -> Markup:
     """Inline markdown as safe HTML; each citation is replaced by `citation_html(i, cluster)`.
 
-    With `move_punctuation` (note styles), a full stop or comma that follows a citation moves
-    before the note call, and the space before the citation goes, as pandoc does. Images are
-    shown only when `image_source` is given: it maps the path written to the URL to embed.
+    With `notes` (note styles) the space before a citation goes, as pandoc does; with
+    `move_punctuation` too, a full stop or comma that follows a citation moves before the note
+    call (English "asylum.¹"; French keeps "asile¹."). Images are shown only when
+    `image_source` is given: it maps the path written to the URL to embed.
     """
     md = _md(language, images=image_source is not None)
     text = text.translate(PLACEHOLDER_MARKS)  # only brief may write its own markers
@@ -357,8 +366,9 @@ def render_inline(text: str, language: str = "en",
         last = cluster.end
     pieces.append(text[last:])
     marked = "".join(pieces)
-    if move_punctuation and clusters:
-        marked = re.sub(r"\s*(\ue000\d+\ue001)([.,;:!?]+)", r"\2\1", marked)
+    if notes and clusters:
+        if move_punctuation:
+            marked = re.sub(r"\s*(\ue000\d+\ue001)([.,;:!?]+)", r"\2\1", marked)
         marked = re.sub(r"\s+(\ue000\d+\ue001)", r"\1", marked)
     # The user's markup is made safe before the citations go in: those are pandoc's output,
     # made safe in brief.cite, inside brief's own template (a note's button and popover).

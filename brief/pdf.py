@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 from brief.limits import LIMITS, Limits
-from brief.note_tags import marking_notes, place_notes
+from brief.pdf_tags import finish_tags, one_annotation_per_link, tagging
 from brief.numbers import EPOCH_DIGITS, whole_number
 
 
@@ -136,6 +136,12 @@ class LaidOut(NamedTuple):
     source_boxes: list[SourceBox]
 
 
+def document_language(html: str) -> str:
+    """The language the HTML document says it is in (`<html lang>`)."""
+    found = re.search(r"<html\b[^>]*?\slang=\"([^\"]*)\"", html[:2000], re.I)
+    return found.group(1) if found else ""
+
+
 def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                brief_file: str, allow_network: bool = False, variant: str | None = None,
                max_pages: int | None = None, shorter_html: str | None = None,
@@ -201,8 +207,9 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                     overflow = overflow_mm(document, max_pages)
                 else:
                     overflow = None
-                    with marking_notes():
-                        pdf = place_notes(document.write_pdf(
+                    one_annotation_per_link(document)
+                    with tagging(document_language(html)):
+                        pdf = finish_tags(document.write_pdf(
                             finisher=_associate_files if attachments else None,
                             attachments=[_attachment(*item) for item in attachments or ()],
                             **options))

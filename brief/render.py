@@ -127,6 +127,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     env = environment()
     citation_template = env.get_template("citation.html")
     note_style = citations.style.note
+    typesetting = typography.rules_for(brief.language)
     # A handout has no room for notes and no foot to put them at: citations keep only what
     # stands in the running text (nothing in note styles, "(Song 2015)" in author-date ones),
     # and the most-cited sources are listed instead; the full brief has every note.
@@ -147,7 +148,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         def picture(written: str) -> str:
             return picture_url(loaded, written, loaded.where.value(path), "picture",
                                allow_network)
-        return render_inline(text, brief.language, citation, move_punctuation=note_style,
+        return render_inline(text, brief.language, citation, notes=note_style,
+                             move_punctuation=not typesetting.note_call_before_punctuation,
                              image_source=picture if path[-1] == "text" else None)
 
     labels = labels_for(brief.language)
@@ -191,6 +193,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
 
     page = {
         "size": PAPER_SIZES[paper],
+        "attribution_dash": typesetting.attribution_dash,
         **dict(zip(("footer_left", "footer_title"), map(plain, running_footer(
             brief.organisation.name, brief.title)))),
         "for_print": for_print,
@@ -222,6 +225,10 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         # Only web addresses become links; anything else (javascript:, file:) stays text.
         "web_link": (brief.organisation.url or "").lower().startswith(("http://", "https://")),
         "url_link": (brief.url or "").lower().startswith(("http://", "https://")),
+        # A contact that is an e-mail address is a link too (a reader taps it; a screen
+        # reader announces it as one).
+        "contact_link": "mailto:" + brief.organisation.contact
+        if EMAIL_RE.fullmatch(brief.organisation.contact or "") else None,
         "note_style": note_style,
         "cite_as": citations.cite_as,
         "logo": logo(loaded, brand, allow_network),
@@ -255,32 +262,38 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     return typography.held_by_markup(document) if screen else document
 
 
+EMAIL_RE = re.compile(r"[^\s@<>\"]+@[^\s@<>\"]+\.[A-Za-z]{2,}")
+
+
 # JSON-LD values that are addresses, dates, codes or identifiers: never typeset.
 JSON_LD_VERBATIM = frozenset({"url", "contentUrl", "datePublished", "inLanguage",
                               "encodingFormat", "propertyID", "value", "license"})
 
 
 # The text of the page between tags (never a tag, an attribute, a script or a style), and a web
-# address in it, less the punctuation that ends the sentence around it.
+# or e-mail address in it, less the punctuation that ends the sentence around it.
 TEXT_RE = re.compile(r"<(script|style)\b[\s\S]*?</\1\s*>|>([^<]+)(?=<)")
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s\"]+?(?=[.,;:!?)\]]*(?:\s|$))")
-# Where a reader expects an address to continue on the next line (Chicago 14.18): after a
-# slash, before a dot, a question mark and the other separators. `#` is left out: it is part
-# of the character references (`&#39;`) that the escaped text may hold.
-URL_BREAK_RE = re.compile(r"(?<=/)(?=[^/])|(?<=[^/])(?=[.?&=_~-])")
-# A part of an address longer than this, between the places it may break, may also break every
-# LONG_PART characters: a key or a hash must not run past the margin.
-LONG_PART = 16
+URL_RE = re.compile(r"(?:(?:https?://|www\.)[^\s\"]+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+                    r"(?=[.,;:!?)\]]*(?:\s|$))")
+# Where a reader expects an address to continue on the next line: after a slash (not the two of
+# `https://`), before a question mark, `#`, `&`, `=` or `@`. `#` only where it is not part of a
+# character reference (`&#39;`) of the escaped text.
+URL_BREAK_RE = re.compile(r"(?<=[^/:]/)(?=[^/])|(?<=[^/])(?=[?&=@]|#(?!\d+;|x[0-9a-f]+;))")
+# A part longer than this between those places may also break before a dot, a hyphen or an
+# underscore, and a piece still longer every LONG_PART characters: a key or a hash must not run
+# past the margin.
+LONG_PART = 28
+WITHIN_PART_RE = re.compile(r"(?<=.)(?=[.\-_])")
 
 
 def breakable_urls(html: str) -> str:
-    """Let web addresses break only where addresses break, and never with a hyphen.
+    """Let web and e-mail addresses break only where addresses break, and never with a hyphen.
 
     Each address in the body's text becomes `<span class="url">` (no hyphenation) with a
     `<wbr>` break opportunity at each place a line may end; the characters are unchanged, so
     the address copied from the PDF or the page is the real one. A line never ends after one of
     the address's own hyphens (`07-` / `erythree`), where a reader would take it for a word
-    broken in two.
+    broken in two, nor after the `//` of `https://`.
     """
     head, body_tag, body = html.partition("<body")
 
@@ -295,15 +308,22 @@ def breakable_urls(html: str) -> str:
 
 
 def _address_part(part: str) -> str:
-    """One part of an address between its break opportunities: a hyphen that starts it kept
-    with what follows, a long run cut every LONG_PART characters."""
-    if part.startswith("-") and len(part) > 1:
-        rest = part[2:]
-        return f'<span class="nobr">{part[:2]}</span>' + _address_part(rest) if rest else (
-            f'<span class="nobr">{part}</span>')
-    if len(part) <= LONG_PART or "&" in part:
-        return part
-    return "<wbr>".join(part[i:i + LONG_PART] for i in range(0, len(part), LONG_PART))
+    """One part of an address between its usual break opportunities, as HTML: a long one
+    broken before its dots and hyphens, and never after a hyphen."""
+    pieces = WITHIN_PART_RE.split(part) if len(part) > LONG_PART else [part]
+    out = []
+    for piece in pieces:
+        if len(piece) > LONG_PART and "&" not in piece:
+            out += [piece[i:i + 16] for i in range(0, len(piece), 16)]
+        else:
+            out.append(piece)
+    # The layout would break after any hyphen, and after the slashes of `https://`: each is
+    # held to the character after it.
+    return "<wbr>".join(HELD_RE.sub(r'<span class="nobr">\g<0></span>', piece)
+                        for piece in out)
+
+
+HELD_RE = re.compile(r"-[^-&<]|://[^/&<]")
 
 
 def evidence_appendix(brief, rows: list, attached: bool) -> dict[str, Any]:

@@ -44,12 +44,20 @@ class Typography:
     # The mark between the numbers of a range (9–12), for the ranges typed with an en dash;
     # empty: as typed. French sets a hyphen, as its citation locale does for pages (p. 5-6).
     range_mark: str = ""
+    # Whether a note's call stands before the punctuation that follows it (French and Spanish:
+    # "asile¹."), not after it (English: "asylum.¹").
+    note_call_before_punctuation: bool = False
+    # The dash before the name of whom a quotation is from.
+    attribution_dash: str = "—"
+    # Abbreviations written otherwise before a number (German capitalises its nouns: Art. 3).
+    numbered_spelling: dict[str, str] = field(default_factory=dict)
 
 
 # Abbreviations and symbols every language's notes use before a number (the locator labels
 # of brief.markup, the number signs, currencies written before their amount).
 COMMON_NUMBERED = (
-    "p.", "pp.", "para.", "paras.", "art.", "arts.", "ch.", "chap.", "sec.", "vol.", "vols.",
+    "p.", "pp.", "para.", "paras.", "art.", "arts.", "Art.", "Arts.", "ch.", "chap.", "sec.",
+    "vol.", "vols.",
     "n.", "nn.", "fig.", "no.", "No.", "nos.", "Nos.", "N°", "n°", "Nº", "nº", "§", "§§", "¶",
     "¶¶", "USD", "EUR", "CHF", "GBP", "US$", "$", "€", "£",
 )
@@ -67,16 +75,19 @@ LANGUAGES: dict[str, Typography] = {
         space_before={";": NNBSP, "!": NNBSP, "?": NNBSP, ":": NBSP},
         numbered=("paragr.", "al.", "t.", "éd."),
         units=("million", "millions", "milliard", "milliards"),
-        percent_space=NNBSP, digit_groups=True, range_mark=NON_BREAKING_HYPHEN),
+        percent_space=NNBSP, digit_groups=True, range_mark=NON_BREAKING_HYPHEN,
+        note_call_before_punctuation=True),
     "es": Typography(
         quotes=("«", "»", "“", "”"),
-        numbered=("pág.", "págs.", "párr.", "cap.", "núm.", "n.º", "N.º"),
-        units=("millón", "millones", "mil"), digit_groups=True),
+        numbered=("pág.", "págs.", "párr.", "cap.", "núm.", "n.º", "N.º", "apdo."),
+        units=("millón", "millones", "mil"), digit_groups=True,
+        range_mark=NON_BREAKING_HYPHEN, note_call_before_punctuation=True),
     "de": Typography(
         quotes=("„", "“", "‚", "‘"),
         numbered=("S.", "Nr.", "Art.", "Abs.", "Bd.", "Kap.", "Rn.", "Ziff."),
         units=("Mio.", "Mrd.", "Million", "Millionen", "Milliarde", "Milliarden"),
-        percent_space=NNBSP, digit_groups=True),
+        percent_space=NNBSP, digit_groups=True, attribution_dash="–",
+        numbered_spelling={"art.": "Art.", "arts.": "Art."}),
     # Korean and Simplified Chinese take Western marks; Japanese and Traditional Chinese, corner
     # brackets.
     "ko": Typography(quotes=("“", "”", "‘", "’")),
@@ -89,6 +100,9 @@ LANGUAGES: dict[str, Typography] = {
 }
 # A language without a table keeps the marks most languages read without surprise.
 FALLBACK = LANGUAGES["en"]
+# Every abbreviation, in any language, that names the number after it.
+NUMBERED_WORDS = frozenset(COMMON_NUMBERED).union(
+    *(rules.numbered for rules in LANGUAGES.values()))
 
 
 def rules_for(language: str) -> Typography:
@@ -137,6 +151,25 @@ RANGE_RE = re.compile(r"(?<=\d)([–—])(?=\d)")
 DIGIT_GROUPS_RE = re.compile(r"(?<![\d.,])(\d{1,3})((?:[ \u00a0\u202f]\d{3})+)(?![\d])")
 
 
+def _months(rules: Typography) -> str:
+    """The names of the months in the table's language, as a pattern ("" for a language whose
+    dates are written without spaces to guard, or that babel does not know)."""
+    language = next((name for name, table in LANGUAGES.items() if table is rules), "en")
+    if language in ("ko", "zh", "ja") or language.startswith("zh-"):
+        return ""
+    from babel.core import UnknownLocaleError
+    from babel.dates import get_month_names
+
+    try:
+        names = {name for width in ("wide", "abbreviated") for context in
+                 ("format", "stand-alone") for name in get_month_names(
+                     width, context, locale=language).values()}
+    except (UnknownLocaleError, ValueError):
+        return ""
+    names |= {name.capitalize() for name in names}
+    return _alternation(tuple(name for name in names if len(name.rstrip(".")) > 2))
+
+
 def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
@@ -150,11 +183,23 @@ def _patterns(rules: Typography) -> dict[str, re.Pattern]:
         return _compiled[id(rules)]
     marks = "".join(re.escape(mark) for mark in rules.space_before)
     first, last = rules.quotes[0], rules.quotes[1]
+    numbered = _alternation(COMMON_NUMBERED + rules.numbered)
     patterns = {
         # An abbreviation, its space, a number (arabic or roman).
         "numbered": re.compile(
-            rf"(?<![\w.])({_alternation(COMMON_NUMBERED + rules.numbered)})[ \u00a0]+"
-            r"(?=\d|[IVXLCDM]+\b)"),
+            rf"(?<![\w.])({numbered})[ \u00a0]+(?=\d|[IVXLCDM]+\b)"),
+        # A numbered abbreviation and its number, then the space before what completes the
+        # reference: another one (§ 60 Abs. 5) or the name of the law (Art. 3 EMRK).
+        "reference_goes_on": re.compile(
+            rf"(?<![\w.])((?:{numbered})\u00a0(?:\d+|[IVXLCDM]+)[a-z]?)[ ]"
+            rf"(?=(?:{numbered})[ \u00a0](?:\d|[IVXLCDM]+\b)|[A-ZÄÖÜ][\wÄÖÜäöü]*[A-ZÄÖÜ]\b)"),
+        # A date: a day, a month's name, a year (15 mars 2024, 4. November 1950, 14 de marzo
+        # de 2025, March 15, 2024).
+        **({"date": re.compile(
+            rf"(?<![\w.])(?:\d{{1,2}}\.?|1er)(?:[ \u00a0]+de)?[ \u00a0]+(?:{months})"
+            rf"(?:(?:[ \u00a0]+de)?[ \u00a0]+\d{{4}})?(?!\w)"
+            rf"|(?<!\w)(?:{months})[ \u00a0]+\d{{1,2}},?[ \u00a0]+\d{{4}}(?!\d)")}
+           if (months := _months(rules)) else {}),
         # A number, its space, a unit.
         "units": re.compile(
             rf"(?<=\d)[ \u00a0]+({_alternation(COMMON_UNITS + rules.units)})"
@@ -214,7 +259,14 @@ def _typeset_words(text: str, rules: Typography, before: str, joiners: bool) -> 
     if "after_opening" in patterns:
         text = patterns["after_opening"].sub(first + rules.space_inside_quotes, text)
         text = patterns["before_closing"].sub(rules.space_inside_quotes + last, text)
-    text = patterns["numbered"].sub(lambda m: m.group(1) + NBSP, text)
+    text = patterns["numbered"].sub(
+        lambda m: rules.numbered_spelling.get(m.group(1), m.group(1)) + NBSP, text)
+    for _ in range(3):  # § 60 Abs. 5 AufenthG: each part joins the one before
+        text, joined = patterns["reference_goes_on"].subn(lambda m: m.group(1) + NBSP, text)
+        if not joined:
+            break
+    if "date" in patterns:
+        text = patterns["date"].sub(lambda m: re.sub("[ ]", NBSP, m.group(0)), text)
     text = patterns["units"].sub(
         lambda m: (rules.percent_space or NBSP if m.group(1) == "%" else NBSP) + m.group(1),
         text)

@@ -72,7 +72,7 @@ def meta_tags(brief: Brief) -> list[tuple[str, str, str]]:
         ("property", "og:title", brief.title),
         ("property", "og:description", description),
         ("property", "og:site_name", brief.organisation.name),
-        ("property", "og:locale", language.replace("-", "_")),
+        ("property", "og:locale", open_graph_locale(language)),
         ("property", "article:published_time", brief.date.isoformat()),
     ]
     tags += [("property", "article:author", name) for name in authors(brief)]
@@ -162,3 +162,17 @@ def is_east_asian(character: str) -> bool:
     code = ord(character)
     return (0x1100 <= code <= 0x11FF or 0x3040 <= code <= 0x30FF or 0x3130 <= code <= 0x318F
             or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF)
+
+
+def open_graph_locale(language: str) -> str:
+    """The `language_TERRITORY` form Open Graph asks for: the brief's region when it names
+    one (`fr-CH` → `fr_CH`), else the language's most likely one (`de` → `de_DE`)."""
+    from babel.core import Locale, UnknownLocaleError, get_global
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return language.replace("-", "_")
+    territory = locale.territory or get_global("likely_subtags").get(
+        locale.language, "").rsplit("_", 1)[-1]
+    return f"{locale.language}_{territory}" if territory.isupper() else locale.language

@@ -95,14 +95,35 @@ def example_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def example_pdf(tmp_path_factory) -> Path:
-    """The example built once per test session."""
+def built(tmp_path_factory):
+    """`built(brief, **options)`: the brief built with those BuildOptions, once per session,
+    from a copy of its folder; tests that read the same PDF or page share it."""
     from brief.build import BuildOptions, build
 
-    out = tmp_path_factory.mktemp("example") / "brief.pdf"
-    result = build(EXAMPLE, BuildOptions(output=out))
-    assert result.ok, [d.format() for d in result.diagnostics]
-    return out
+    root = tmp_path_factory.mktemp("built")
+    outputs: dict[tuple, Path] = {}
+
+    def build_once(brief: Path, **options) -> Path:
+        key = (brief, tuple(sorted(options.items())))
+        if key not in outputs:
+            folder = root / str(len(outputs))
+            if brief.parent == EXAMPLE.parent:
+                copy_example(folder)
+            else:
+                shutil.copytree(brief.parent, folder)
+            out = folder / f"{brief.stem}.built.{options.get('format', 'pdf')}"
+            result = build(folder / brief.name, BuildOptions(output=out, **options))
+            assert result.ok, [d.format() for d in result.diagnostics]
+            outputs[key] = out
+        return outputs[key]
+
+    return build_once
+
+
+@pytest.fixture(scope="session")
+def example_pdf(built) -> Path:
+    """The example built once per test session."""
+    return built(EXAMPLE)
 
 
 @pytest.fixture(scope="session")

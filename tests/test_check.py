@@ -58,6 +58,17 @@ def test_locator_label_must_be_a_csl_term(workdir):
         "pt. (or the word in full: page, paragraph, chapter, section, article …)"]
 
 
+@pytest.mark.parametrize("written, english", [("pág.", "p."), ("Rn.", "para."), ("S.", "p."),
+                                              ("apdo.", "sec."), ("párr.", "para.")])
+def test_a_label_of_another_language_is_refused_with_its_english_label(workdir, written,
+                                                                       english):
+    # "pág. 42" was taken for a suffix and printed as typed, after the source's address
+    text = VALID.replace("[@a, p. 1]", f"[@a, {written} 1]")
+    assert report(workdir, text) == [
+        f"b.yaml:8:25: error: `{written}` is not a locator label\n  hint: type `{english}`: "
+        "labels are typed in English, and printed as the brief's language prints them"]
+
+
 def test_quote_source_and_locator(workdir):
     text = VALID.replace("      - claim: A claim [@a, p. 1].",
                          "      - claim: A claim [@a, p. 1].\n      - quote: Words.\n"

@@ -20,19 +20,10 @@ SPACES = str.maketrans({NBSP: " ", NNBSP: " "})
 
 
 @pytest.fixture(scope="module")
-def french(tmp_path_factory) -> dict[str, Path]:
-    """The brief built once as a PDF, a handout and a web page."""
-    folder = tmp_path_factory.mktemp("french")
-    brief = folder / FRENCH.name
-    shutil.copy(FRENCH, brief)
-    built = {}
-    for name, options in {"pdf": BuildOptions(output=folder / "erythree.pdf"),
-                          "handout": BuildOptions(layout="handout", output=folder / "h.pdf"),
-                          "html": BuildOptions(format="html", output=folder / "e.html")}.items():
-        result = build(brief, options)
-        assert result.ok, [d.format() for d in result.diagnostics]
-        built[name] = options.output
-    return built
+def french(built) -> dict[str, Path]:
+    """The brief as a PDF, a handout and a web page."""
+    return {"pdf": built(FRENCH), "handout": built(FRENCH, layout="handout"),
+            "html": built(FRENCH, format="html")}
 
 
 def lines_of(path: Path, footer: bool = False) -> list[str]:
@@ -123,11 +114,17 @@ def test_typography_reads_the_text_before_an_element_and_each_elements_language(
         f"paragr.{NBSP}9\u201112 et 1914\u20111918")
 
 
-def test_addresses_break_before_their_hyphens_and_in_long_parts():
-    html = breakable_urls("<body><p>https://x.org/07-erythree.pdf "
-                          "https://x.org/0123456789abcdef0123456789</p>")
-    assert '07<wbr><span class="nobr">-e</span>rythree<wbr>.pdf' in html
-    assert "0123456789abcdef<wbr>0123456789" in html
+def test_addresses_break_where_a_reader_expects_them():
+    html = breakable_urls("<body><p>https://x.org/07-erythree.pdf, "
+                          "https://x.org/0123456789abcdef0123456789abcdef01234567 "
+                          "policy@bzmf-berlin.example.org</p>")
+    # never after a hyphen of its own, nor after https://, but after a slash
+    assert ('https<span class="nobr">://x</span>.org/<wbr>07<span class="nobr">-e</span>'
+            'rythree.pdf</span>,') in html
+    # a part too long for a narrow column breaks every 16 characters
+    assert "0123456789abcdef<wbr>0123456789abcdef<wbr>01234567" in html
+    # an e-mail address is an address too
+    assert 'policy<wbr>@bzmf<span class="nobr">-b</span>erlin.example.org' in html
 
 
 def test_the_ledger_is_set_in_french(run, tmp_path):

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from layout_corpus import generate
+from pdf_accessibility import problems
 from page_geometry import (
     BOTTOM_MARGIN,
     TOP_MARGIN,
@@ -134,6 +135,11 @@ def test_web_addresses_break_without_a_hyphen(corpus, variant):
                 assert not (last_word.endswith("\u2010") and ("/" in last_word or "." in
                             last_word[:-1] or last_word.startswith(("http", "www")))), \
                     (pdf.name, page.number, line.text)
+                # nor after one of its own hyphens, where it would read as a broken word
+                # (a right-to-left line is read back from its visual left: not checked)
+                assert brief["language"] == "ar" or not (
+                    last_word.endswith("-") and "/" in last_word), \
+                    (pdf.name, page.number, line.text)
         if brief["language"] == "ar":
             continue  # right-to-left lines do not join back in reading order
         text = joined_text(pages)
@@ -154,3 +160,14 @@ def test_the_handout_fills_one_page(corpus, variant):
         assert len(pages) == 1, pdf.name
         band = largest_empty_band(pages[0], 0, pages[0].height)
         assert band <= MOST_EMPTY_HANDOUT, f"{pdf.name}: {band:.0%} empty"
+
+
+@pytest.mark.parametrize("variant", [
+    pytest.param((layout, paper, style), id=f"{layout}-{paper}-{style}")
+    for layout in ("brief", "handout") for paper in PAPERS for style in STYLES])
+def test_every_pdf_is_accessible(corpus, variant):
+    """The PDF/UA-1 rules of tests/pdf_accessibility.py, for every brief and handout."""
+    pdfs = sorted(corpus[variant].glob("*.pdf"))
+    assert len(pdfs) == len(SEEDS)
+    for pdf in pdfs:
+        assert problems(pdf) == [], pdf.name

@@ -44,9 +44,17 @@ def test_typography_follows_the_language():
 
 def test_note_calls_follow_punctuation():
     html = render_inline("A claim [@a]. Another [@b], and narrative @c [p. 2].",
-                         citation_html=lambda i, c: f"<sup>{i}</sup>", move_punctuation=True)
+                         citation_html=lambda i, c: f"<sup>{i}</sup>", notes=True,
+                         move_punctuation=True)
     assert html == ('A claim<span class="cite-anchor">.<sup>0</sup></span> Another'
                     '<span class="cite-anchor">,<sup>1</sup></span> and narrative <sup>2</sup>.')
+
+
+def test_french_and_spanish_note_calls_stand_before_the_punctuation():
+    html = render_inline("Un motif d'asile [@a]. Autre chose [@b], voilà.", "fr",
+                         citation_html=lambda i, c: f"<sup>{i}</sup>", notes=True)
+    assert html == ('Un motif <span class="cite-anchor">d’asile<sup>0</sup></span>. Autre '
+                    '<span class="cite-anchor">chose<sup>1</sup></span>, voilà.')
 
 
 def test_in_text_citations_stay_in_place():

@@ -304,7 +304,8 @@ def test_no_attribute_from_a_citation_or_a_source_reaches_the_page(tmp_path, run
     assert "<code>z</code>{onclick=alert(6)}" in body
     # The attribute syntax is printed as the brief wrote it, in the notes.
     assert '<code>x</code>{onmouseover=“alert(1)” style=“position:fixed;inset:0”}' in body
-    assert ('<a href="https://e.org"><span class="url">https://<wbr>e<wbr>.org</span></a>'
+    assert ('<a href="https://e.org"><span class="url">https<span class="nobr">://e</span>.org'
+            '</span></a>'
             '{onclick=“alert(2)” .note style=“font-size:90pt”}') in body
     assert "<em>A &lt;Span Style=" in body and "<a>javascript:alert(5)</a>" in body
 

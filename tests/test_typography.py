@@ -59,6 +59,20 @@ def test_numbers_keep_their_labels_and_units():
     assert typeset_text("12%", "en") == "12%"
 
 
+def test_dates_and_legal_references_stay_on_one_line():
+    assert typeset_text("am 4. November 1950 nach Art. 3 EMRK und § 60 Abs. 5 AufenthG", "de") \
+        == (f"am 4.{NBSP}November{NBSP}1950 nach Art.{NBSP}3{NBSP}EMRK und "
+            f"§{NBSP}60{NBSP}Abs.{NBSP}5{NBSP}AufenthG")
+    assert typeset_text("le 1er mai 2023, art. 33 CEDH", "fr") == (
+        f"le 1er{NBSP}mai{NBSP}2023, art.{NBSP}33{NBSP}CEDH")
+    assert typeset_text("el 14 de marzo de 2025", "es") == (
+        f"el 14{NBSP}de{NBSP}marzo{NBSP}de{NBSP}2025")
+    assert typeset_text("on March 15, 2024, the march began", "en") == (
+        f"on March{NBSP}15,{NBSP}2024, the march began")
+    # a German writer's English label `art.` is the German noun
+    assert typeset_text("EMRK, art. 3", "de") == f"EMRK, Art.{NBSP}3"
+
+
 def test_licences_and_document_symbols_do_not_break():
     assert typeset_text("CC BY-NC-SA 4.0", "en") == f"CC{NBSP}BY-{WJ}NC-{WJ}SA{NBSP}4.0"
     assert typeset_text("A/HRC/32/47", "en") == f"A/{WJ}HRC/{WJ}32/{WJ}47"
