@@ -37,9 +37,19 @@ def elements(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikepdf.Obj
         yield from walk(root, None)
 
 
-def marked_contents(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Iterator[tuple[list, str, list]]:
+_read: dict[tuple[int, tuple[int, int]], list] = {}  # by PDF and page, while problems() runs
+
+
+def marked_contents(pdf: pikepdf.Pdf, page: pikepdf.Page) -> list[tuple[list, str, list]]:
     """Each operator of the page (and of the forms it paints) with the marked-content
     sequences around it (outermost first), as (stack, operator, operands)."""
+    key = (id(pdf), page.obj.objgen)
+    if key not in _read:
+        _read[key] = list(_marked_contents(pdf, page))
+    return _read[key]
+
+
+def _marked_contents(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Iterator[tuple[list, str, list]]:
     def read(instructions, stack, resources, seen):
         for instruction in instructions:
             operator = str(instruction.operator)
@@ -245,8 +255,11 @@ def problems(path: Path, other_languages: frozenset[str] = frozenset()) -> list[
         if "/StructTreeRoot" not in pdf.Root or not pdf.Root.get("/MarkInfo", {}).get(
                 "/Marked", False):
             return ["the PDF is not tagged"]
-        for rule in RULES:
-            answer = (rule(pdf, other_languages) if rule is languages_are_named
-                      else rule(pdf))
-            found += [f"{rule.__name__}: {problem}" for problem in answer]
+        try:
+            for rule in RULES:
+                answer = (rule(pdf, other_languages) if rule is languages_are_named
+                          else rule(pdf))
+                found += [f"{rule.__name__}: {problem}" for problem in answer]
+        finally:
+            _read.clear()
     return found

@@ -164,9 +164,11 @@ def test_the_handout_fills_one_page(corpus, variant):
 
 @pytest.mark.parametrize("variant", [
     pytest.param((layout, paper, style), id=f"{layout}-{paper}-{style}")
-    for layout in ("brief", "handout") for paper in PAPERS for style in STYLES])
+    for layout in ("brief", "handout")
+    for paper, style in (("a4", "chicago-note"), ("letter", "chicago-author-date"))])
 def test_every_pdf_is_accessible(corpus, variant):
-    """The PDF/UA-1 rules of tests/pdf_accessibility.py, for every brief and handout."""
+    """The PDF/UA-1 rules of tests/pdf_accessibility.py, for every brief and handout (tags do
+    not depend on the paper: each paper is read in one style)."""
     pdfs = sorted(corpus[variant].glob("*.pdf"))
     assert len(pdfs) == len(SEEDS)
     for pdf in pdfs:
