@@ -15,8 +15,10 @@ from typing import Any
 
 from brief.check import IMAGE_SUFFIXES
 from brief.diagnostics import BriefError, Diagnostic, Location, did_you_mean, error, warning
-from brief.load import LoadedBrief, SourceMap, read_yaml_file, resolve_inside
+from brief.load import LoadedBrief
 from brief.model import NodePath
+from brief.source_files import resolve_inside
+from brief.yaml_positions import SourceMap, read_yaml_file
 
 # The keys of brand.yml, so that a typo is an error while the parts we do not use are not.
 BRAND_KEYS: dict[NodePath, tuple[str, ...]] = {

@@ -349,7 +349,7 @@ def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
     from urllib.parse import unquote, urlsplit
 
     from brief.check import resolve_picture
-    from brief.load import display_path
+    from brief.diagnostics import display_path
     from brief.markup import find_images
     from brief.pdf import refusal
 

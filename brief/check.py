@@ -15,7 +15,7 @@ from brief.diagnostics import (
     sort_diagnostics,
     warning,
 )
-from brief.load import LoadedBrief, describe, resolve_inside
+from brief.load import LoadedBrief
 from brief.markup import (
     FOREIGN_LABELS,
     KEY,
@@ -31,6 +31,8 @@ from brief.model import CSL_VARIABLES, Quote
 from brief.limits import LIMITS
 from brief.numbers import DIGITS, whole_number
 from brief.pictures import read_picture
+from brief.source_files import resolve_inside
+from brief.validation import describe
 
 
 def check_brief(loaded: LoadedBrief, allow_network: bool = False) -> list[Diagnostic]:

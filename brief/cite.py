@@ -21,13 +21,14 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from brief.diagnostics import BriefError, Location, did_you_mean, error
+from brief.diagnostics import BriefError, Location, did_you_mean, error, shorten
 from brief.limits import LIMITS, read_limited
-from brief.load import LoadedBrief, find_loop, resolve_inside, shorten
+from brief.load import LoadedBrief
 from brief.markup import PANDOC_SPELLING, pandoc_source
 from brief.model import Brief, NodePath
 from brief.pandoc import run_pandoc
 from brief.sanitise import safe_html
+from brief.source_files import find_loop, resolve_inside
 
 WRITER = Path(__file__).with_name("citeproc_writer.lua")
 SELF_ID = "brief-self-citation"

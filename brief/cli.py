@@ -405,7 +405,7 @@ def sources_import(
     """Convert a reference manager's export to the brief's CSL-YAML sources."""
     from brief.console import print_diagnostics
     from brief.diagnostics import BriefError
-    from brief.load import display_path
+    from brief.diagnostics import display_path
     from brief.output import write_output
     from brief.sources import append_sources, csl_yaml, read_references
     from brief.terminal import for_terminal, say

@@ -94,8 +94,8 @@ def verify_all(paths: list[Path], require_evidence: bool = False,
         print_diagnostics(result)
         failed |= not result.ok
         if rows is not None:
+            from brief.diagnostics import display_path
             from brief.ledger import summary
-            from brief.load import display_path
 
             say(f"{display_path(path)}: {summary(rows) or 'nothing cites'}")
     return 1 if failed else 0
@@ -105,9 +105,8 @@ def write_ledger(path: Path, format: str, output: Path | None) -> int:
     """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read or
     the ledger cannot be written there."""
     from brief.build import files_read, verify
-    from brief.diagnostics import BriefError
+    from brief.diagnostics import BriefError, display_path
     from brief.ledger import FORMATS
-    from brief.load import display_path
     from brief.output import refuse_overwriting_an_input, write_output
 
     result, loaded, rows = verify(path)

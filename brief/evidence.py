@@ -27,10 +27,11 @@ from typing import Literal
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 from brief.cache import read_entry, write_entry
 from brief.limits import LIMITS, Limits, read_limited
-from brief.load import LoadedBrief, resolve_inside
+from brief.load import LoadedBrief
 from brief.markup import ITEM_RE, NARRATIVE_RE, find_citations, plain_text
 from brief.model import Claim, NodePath, Quote
 from brief.numbers import DIGITS, whole_number
+from brief.source_files import resolve_inside
 
 GRACE_SECONDS = 5.0  # past its time, before the process that reads a copy is stopped
 # Parts of a quotation split by an ellipsis must stand this close together in the source.

@@ -20,10 +20,10 @@ from markupsafe import Markup
 from brief import __version__, typography, web_metadata
 from brief.numbers import EPOCH_DIGITS, whole_number
 from brief.check import is_web_address, resolve_picture
-from brief.diagnostics import Location
+from brief.diagnostics import Location, display_path
 from brief.brand import Brand, web_colours
 from brief.cite import Citations
-from brief.load import LoadedBrief, display_path
+from brief.load import LoadedBrief
 from brief.handout import most_cited
 from brief.markup import Cluster, plain_text, render_inline
 from brief.model import Claim, ListBlock, NodePath, Quote, Text

@@ -19,18 +19,13 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from brief.diagnostics import BriefError, Location, error, location_at
+from brief.diagnostics import BriefError, Location, display_path, error, location_at
 from brief.limits import LIMITS, read_limited
-from brief.load import (
-    LoadedBrief,
-    SourceMap,
-    bibtex_to_csl,
-    display_path,
-    load_brief,
-    read_yaml_file,
-)
+from brief.load import LoadedBrief, load_brief
 from brief.markup import KEY
 from brief.numbers import whole_number
+from brief.source_files import bibtex_to_csl
+from brief.yaml_positions import SourceMap, read_yaml_file
 
 IMPORT_SUFFIXES = (".json", ".bib", ".bibtex", ".ris")
 KEY_RE = re.compile(rf"^{KEY}$")
@@ -115,7 +110,7 @@ def checked_sources(items: list[dict[str, Any]], where: SourceMap) -> list[dict[
     every problem at its place in the file, so that what is imported also builds."""
     from pydantic import TypeAdapter, ValidationError
 
-    from brief.load import validation_diagnostic
+    from brief.validation import validation_diagnostic
     from brief.model import Source
 
     try:
@@ -405,7 +400,7 @@ def _only_added(before: str, after: str, addition: str) -> bool:
     nothing else changed: what the text edit above meant, checked rather than trusted."""
     import yaml
 
-    from brief.load import YAML_LOADER
+    from brief.yaml_positions import YAML_LOADER
 
     try:
         old, new, added = (yaml.load(text, Loader=YAML_LOADER)

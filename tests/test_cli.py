@@ -210,7 +210,7 @@ def test_schema_accepts_the_briefs_and_catches_mistakes(run, tmp_path):
 
     import jsonschema
 
-    from brief.load import read_yaml_file
+    from brief.yaml_positions import read_yaml_file
 
     schema = json.loads(run("schema")[1])
     validator = jsonschema.Draft202012Validator(schema)
