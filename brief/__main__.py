@@ -32,10 +32,10 @@ def _plain_command(arguments: list[str]) -> int | None:
 
         ignored: list = []
         skipped: list = []
-        briefs, defaults = find_briefs(paths, skipped, ignored), lambda _: BuildOptions()
-        if briefs and not clashing_outputs(briefs, defaults):
+        builds = [(brief, BuildOptions()) for brief in find_briefs(paths, skipped, ignored)]
+        if builds and not clashing_outputs(builds):
             print_ignored(ignored, skipped)
-            return build_all(briefs, defaults)
+            return build_all(builds)
     return None
 
 

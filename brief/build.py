@@ -3,6 +3,7 @@ many: found in folders, skipped when up to date, laid out in parallel processes.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -45,13 +46,14 @@ class BuildOptions:
     for_print: bool = False  # bleed and crop marks for a print shop
     require_evidence: bool = False  # every quotation must be checked against a copy
     ledger: bool = False  # an Evidence appendix, and the JSON ledger attached to the PDF
+    language: str | None = None  # None: the master; else the edition in this language
 
     def fingerprint(self) -> str:
         """The options (and environment) that change the output, for the up-to-date check."""
         return repr((os.environ.get("SOURCE_DATE_EPOCH"), self.format, self.layout, self.paper,
                      self.style, self.strict, self.allow_network,
                      self.brand and str(self.brand.resolve()), self.pdf_variant, self.for_print,
-                     self.require_evidence, self.ledger))
+                     self.require_evidence, self.ledger, self.language))
 
 
 @dataclass
@@ -65,6 +67,7 @@ class BuildResult:
     page_sizes: list[tuple[float, float]] = field(default_factory=list)  # of a PDF laid out
     source_boxes: list[SourceBox] = field(default_factory=list)  # where its blocks went
     inputs: list[Path] = field(default_factory=list)  # the files it read, as far as it got
+    language: str | None = None  # the edition built (None: the master)
 
     @property
     def ok(self) -> bool:
@@ -83,7 +86,7 @@ def _lint(loaded, allow_network: bool) -> list[Diagnostic]:
     from brief.check import check_brief
     from brief.fonts import missing_glyphs
 
-    return check_brief(loaded, allow_network) + missing_glyphs(loaded)
+    return check_brief(loaded, allow_network) + missing_glyphs(loaded) + loaded.warnings
 
 
 def _brand(loaded, override: Path | None):
@@ -98,16 +101,16 @@ def _brand(loaded, override: Path | None):
 
 def check(path: Path, strict: bool = False, style: str | None = None,
           allow_network: bool = False, brand: Path | None = None,
-          require_evidence: bool = False) -> BuildResult:
+          require_evidence: bool = False, language: str | None = None) -> BuildResult:
     """Load and lint a brief without rendering anything; quotations are checked against the
     copies of their sources."""
     from brief.cite import resolve_style
     from brief.evidence import check_evidence
     from brief.load import load_brief
 
-    result = BuildResult(path)
+    result = BuildResult(path, language=language)
     try:
-        loaded = load_brief(path)
+        loaded = load_brief(path, language)
         result.contents = contents(loaded)
         result.diagnostics = _lint(loaded, allow_network)
         result.diagnostics += check_evidence(loaded, require_evidence).diagnostics
@@ -120,16 +123,17 @@ def check(path: Path, strict: bool = False, style: str | None = None,
     return result
 
 
-def verify(path: Path, require_evidence: bool = False, strict: bool = False):
+def verify(path: Path, require_evidence: bool = False, strict: bool = False,
+           language: str | None = None):
     """Check a brief, its quotations and excerpts against its copies included: the result, the
     loaded brief and the ledger's rows (both None when the brief cannot be loaded)."""
     from brief.evidence import check_evidence
     from brief.ledger import ledger_rows
     from brief.load import load_brief
 
-    result = BuildResult(path)
+    result = BuildResult(path, language=language)
     try:
-        loaded = load_brief(path)
+        loaded = load_brief(path, language)
     except BriefError as failure:
         result.diagnostics = failure.diagnostics
         return result, None, None
@@ -165,13 +169,64 @@ def _checks_of_partial(failure: BriefError, allow_network: bool) -> list[Diagnos
 
 
 def default_output(path: Path, options: BuildOptions) -> Path:
-    return path.with_suffix(f".{options.format}")
+    """`STEM[.LANG][-handout].pdf` (or .html) beside the brief: no edition or layout of a
+    brief ever writes over another's file."""
+    name = path.stem
+    if options.language:
+        name += f".{options.language}"
+    if (options.layout or own_setting(path, "layout")) == "handout":
+        name += "-handout"
+    return path.with_name(f"{name}.{options.format}")
 
 
-def clashing_outputs(paths: list[Path], options_for: Callable[[Path], BuildOptions]) -> list[str]:
-    """The outputs that several of these briefs would be written to."""
-    targets = [(options := options_for(path)).output or default_output(path, options)
-               for path in paths]
+def editions_of(path: Path, language: str | None) -> list[str | None]:
+    """The editions `--language` asks for: None (the master), a language, or `all`: the
+    master and the language of every catalog beside it."""
+    from brief.catalog import catalogs_beside
+
+    own = (own_setting(path, "language") or "en").lower()
+    if language is None or language.lower() == own:
+        return [None]
+    if language.lower() == "all":
+        return [None, *(found for found in catalogs_beside(path) if found.lower() != own)]
+    return [language]
+
+
+def own_setting(path: Path, key: str) -> str | None:
+    """A top-level setting of a brief (`layout`, `language`) as written, read before the brief
+    is loaded to name its outputs; None if unset or the file cannot be read (its build says
+    why)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _top_level_settings(path, stat.st_mtime_ns, stat.st_size).get(key)
+
+
+@functools.lru_cache(maxsize=64)
+def _top_level_settings(path: Path, _modified: int, _size: int) -> dict[str, str]:
+    import yaml
+
+    from brief.limits import LIMITS, read_limited
+    from brief.yaml_positions import YAML_LOADER
+
+    try:
+        text = read_limited(path, str(path), Location(str(path)), "a brief",
+                            LIMITS.file_bytes).decode("utf-8-sig")
+        # Composed, not loaded: nothing is built, and aliases are not expanded.
+        tree = yaml.compose(text, Loader=YAML_LOADER)
+    except (BriefError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(tree, yaml.MappingNode):
+        return {}
+    return {key.value: value.value for key, value in tree.value
+            if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+            and key.value in ("layout", "language")}
+
+
+def clashing_outputs(builds: list[tuple[Path, BuildOptions]]) -> list[str]:
+    """The outputs that several of these builds would be written to."""
+    targets = [options.output or default_output(path, options) for path, options in builds]
     return sorted({str(target) for target in targets if targets.count(target) > 1})
 
 
@@ -214,9 +269,9 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     from brief.render import preload, render_html
     from brief.resources import templates_folder
 
-    result = BuildResult(path)
+    result = BuildResult(path, language=options.language)
     try:
-        loaded = load_brief(path)
+        loaded = load_brief(path, options.language)
         result.title = plain_text(loaded.brief.title)
         result.inputs = files_read(loaded, (), None) + _brand_file(loaded, options.brand)
         result.diagnostics = _lint(loaded, options.allow_network)
@@ -417,6 +472,7 @@ def files_read(loaded, style_files: tuple[Path, ...] = (), brand=None) -> list[P
     """Every file a build of this brief read: for the up-to-date check, and what no output
     may overwrite."""
     from brief.check import is_web_address
+    from brief.editions import catalog_files
     from brief.evidence import copy_files
     from brief.markup import find_images
 
@@ -427,7 +483,7 @@ def files_read(loaded, style_files: tuple[Path, ...] = (), brand=None) -> list[P
     brand_files = [brand.path, *([brand.logo.path] if brand.logo else [])] if brand else []
     return [loaded.path, *loaded.source_files, *style_files, *brand_files,
             *(loaded.folder / p for p in pictures if not is_web_address(p)),
-            *copy_files(loaded)]
+            *copy_files(loaded), *catalog_files(loaded)]
 
 
 # What tells a brief from the other YAML files beside it, judged on the text alone.
@@ -527,14 +583,14 @@ def _not_a_brief_file(candidate: Path, folder: Path) -> str | None:
     return None
 
 
-def build_many(paths: list[Path], options_for: Callable[[Path], BuildOptions],
-               jobs: int = 1) -> Iterator[BuildResult]:
-    """Build several briefs, `jobs` layouts at a time; yields each result as it ends."""
+def build_many(builds: list[tuple[Path, BuildOptions]], jobs: int = 1
+               ) -> Iterator[BuildResult]:
+    """Build several briefs (or editions), `jobs` layouts at a time; yields each result as it
+    ends."""
     from brief import engine
 
     pending = []
-    for path in paths:
-        options = options_for(path)
+    for path, options in builds:
         if skipped := up_to_date(path, options):
             yield skipped
         else:

@@ -4,6 +4,7 @@ code. What check and build print is in brief.console."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -116,16 +117,33 @@ PdfVariant = Annotated[Optional[str], typer.Option(
     "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)]
 ForPrint = Annotated[bool, typer.Option(
     "--print", help="For a print shop: 3 mm bleed and crop marks.")]
+def _language(value: Optional[str]) -> Optional[str]:
+    import re
+
+    if value is None or value.lower() == "all":
+        return value and value.lower()
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+        raise typer.BadParameter(f"`{value}` is not a language tag; write it as in the "
+                                 "catalog's name: fr, ko, pt-BR, or all")
+    return value
+
+
+Language = Annotated[Optional[str], typer.Option(
+    "--language", callback=_language, metavar="LANG|all", help="The edition in this language: "
+    "the brief with the translations of its catalog (BRIEF.LANG.po or .xlf beside it; see "
+    "`brief translate`); or all: the brief and every edition.", show_default=False)]
 Ledger = Annotated[bool, typer.Option(
     "--ledger", help="Add an Evidence appendix listing every citation and its evidence, "
     "and attach the ledger as JSON to the PDF.")]
 
 
-def _briefs_and_options(briefs: list[Path], output: Optional[str], format: Optional[str],
-                        **fields):
-    """The briefs named (folders searched) and the BuildOptions of each; usage errors for a
-    folder with none and for several briefs written to one output."""
-    from brief.build import BuildOptions, clashing_outputs, find_briefs
+def _builds(briefs: list[Path], output: Optional[str], format: Optional[str],
+            language: Optional[str] = None, **fields):
+    """The briefs named (folders searched), each with the editions asked for, and the
+    BuildOptions of each; usage errors for a folder with none and for several builds written
+    to one output."""
+    from brief.build import BuildOptions, clashing_outputs, default_output, editions_of
+    from brief.build import find_briefs
     from brief.console import print_ignored
 
     skipped: list = []
@@ -137,21 +155,24 @@ def _briefs_and_options(briefs: list[Path], output: Optional[str], format: Optio
     if output is not None and any(Path(output).resolve() == path.resolve() for path in paths):
         raise typer.BadParameter(f"{output} is the brief itself; the PDF would overwrite it",
                                  param_hint="-o")
-    folder, output_file, format = _output(output, format, several=len(paths) > 1)
+    editions = [(path, edition) for path in paths for edition in editions_of(path, language)]
+    folder, output_file, format = _output(output, format, several=len(editions) > 1,
+                                          what="briefs" if len(paths) > 1 else "editions")
 
-    def options_for(path: Path) -> BuildOptions:
-        target = output_file
+    def options_for(path: Path, edition: Optional[str]) -> BuildOptions:
+        options = BuildOptions(format=format, output=output_file, language=edition, **fields)
         if folder is not None:
-            target = folder / path.with_suffix(f".{format}").name
-        return BuildOptions(format=format, output=target, **fields)
+            options = replace(options, output=folder / default_output(path, options).name)
+        return options
 
-    if clashes := clashing_outputs(paths, options_for):
+    builds = [(path, options_for(path, edition)) for path, edition in editions]
+    if clashes := clashing_outputs(builds):
         from brief.terminal import for_terminal  # names found in a folder
 
         raise typer.BadParameter(for_terminal(
             f"several briefs would be written to {', '.join(clashes)}; give them different "
             "names or build them separately"), param_hint="-o")
-    return paths, options_for
+    return builds
 
 
 @app.command()
@@ -175,21 +196,23 @@ def build(
     allow_network: AllowNetwork = False,
     require_evidence: RequireEvidence = False,
     ledger: Ledger = False,
+    language: Language = None,
 ) -> None:
     """Build briefs into PDF (or HTML). Exit 1 if any brief has errors."""
     from brief.console import build_all
 
-    paths, options_for = _briefs_and_options(
-        briefs, output, format, layout=layout, paper=paper, style=style, strict=strict,
-        force=force, allow_network=allow_network, brand=brand, pdf_variant=pdf_variant,
-        for_print=for_print, require_evidence=require_evidence, ledger=ledger)
-    raise typer.Exit(build_all(paths, options_for, jobs))
+    builds = _builds(
+        briefs, output, format, language, layout=layout, paper=paper, style=style,
+        strict=strict, force=force, allow_network=allow_network, brand=brand,
+        pdf_variant=pdf_variant, for_print=for_print, require_evidence=require_evidence,
+        ledger=ledger)
+    raise typer.Exit(build_all(builds, jobs))
 
 
 OUTPUT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
-def _output(output: Optional[str], format: Optional[str], several: bool
+def _output(output: Optional[str], format: Optional[str], several: bool, what: str
             ) -> tuple[Optional[Path], Optional[Path], str]:
     """The folder or the file that -o names, and the format: a name ending in / (or an
     existing folder) is a folder, created if missing; a file's ending must fit the format,
@@ -205,7 +228,7 @@ def _output(output: Optional[str], format: Optional[str], several: bool
                                      param_hint="-o") from None
         return path, None, format or "pdf"
     if several:
-        raise typer.BadParameter(f"with several briefs, -o names a folder: `-o {output}/`",
+        raise typer.BadParameter(f"with several {what}, -o names a folder: `-o {output}/`",
                                  param_hint="-o")
     written = OUTPUT_SUFFIXES.get(path.suffix.lower())
     format = format or written or "pdf"
@@ -233,22 +256,21 @@ def watch(
     allow_network: AllowNetwork = False,
     require_evidence: RequireEvidence = False,
     ledger: Ledger = False,
+    language: Language = None,
 ) -> None:
     """Build briefs, then rebuild each whenever it or a file it reads is saved. Ctrl-C stops."""
     from brief.console import watch_all
 
-    paths, options_for = _briefs_and_options(
-        briefs, output, format, layout=layout, paper=paper, style=style, strict=strict,
-        allow_network=allow_network, brand=brand, pdf_variant=pdf_variant, for_print=for_print,
-        require_evidence=require_evidence, ledger=ledger)
-    raise typer.Exit(watch_all(paths, options_for))
+    builds = _builds(
+        briefs, output, format, language, layout=layout, paper=paper, style=style,
+        strict=strict, allow_network=allow_network, brand=brand, pdf_variant=pdf_variant,
+        for_print=for_print, require_evidence=require_evidence, ledger=ledger)
+    raise typer.Exit(watch_all(builds))
 
 
 @app.command()
 def preview(
-    brief: Annotated[Path, typer.Argument(
-        help="The brief to preview.", exists=True, dir_okay=False, readable=True,
-        metavar="BRIEF.yaml", show_default=False)],
+    briefs: Briefs,
     port: Annotated[int, typer.Option(
         "--port", min=0, max=65535, help="Port on 127.0.0.1. Default: a free one.",
         show_default=False)] = 0,
@@ -263,37 +285,40 @@ def preview(
     allow_network: AllowNetwork = False,
     require_evidence: RequireEvidence = False,
     ledger: Ledger = False,
+    language: Language = None,
 ) -> None:
-    """Show the brief's pages in the browser, updated on every save. Ctrl-C stops."""
+    """Show the briefs' pages in the browser, updated on every save. Ctrl-C stops."""
     from brief.console import RebuildReport
     from brief.preview import serve
 
-    paths, options_for = _briefs_and_options(
-        [brief], output, "pdf", layout=layout, paper=paper, style=style, strict=strict,
-        allow_network=allow_network, brand=brand, require_evidence=require_evidence,
-        ledger=ledger)
-    raise typer.Exit(serve(paths[0], options_for(paths[0]), port, not no_open,
-                           RebuildReport()))
+    builds = _builds(
+        briefs, output, "pdf", language, layout=layout, paper=paper, style=style,
+        strict=strict, allow_network=allow_network, brand=brand,
+        require_evidence=require_evidence, ledger=ledger)
+    raise typer.Exit(serve(builds, port, not no_open, RebuildReport()))
 
 
 @app.command()
 def check(briefs: Briefs, style: Style = None, brand: Brand = None, strict: Strict = False,
-          allow_network: AllowNetwork = False, require_evidence: RequireEvidence = False) -> None:
+          allow_network: AllowNetwork = False, require_evidence: RequireEvidence = False,
+          language: Language = None) -> None:
     """Validate briefs without building them. Exit 1 if any brief has errors."""
     from brief.console import check_all
 
-    raise typer.Exit(check_all(briefs, strict=strict, style=style, allow_network=allow_network,
-                               brand=brand, require_evidence=require_evidence))
+    raise typer.Exit(check_all(briefs, language, strict=strict, style=style,
+                               allow_network=allow_network, brand=brand,
+                               require_evidence=require_evidence))
 
 
 @app.command()
 def verify(briefs: Briefs, require_evidence: RequireEvidence = False,
-           strict: Strict = False) -> None:
+           strict: Strict = False, language: Language = None) -> None:
     """Check quotations and evidence excerpts against the local copies of their sources.
     Exit 1 if any is misquoted, on another page, or (with --require-evidence) unchecked."""
     from brief.console import verify_all
 
-    raise typer.Exit(verify_all(briefs, require_evidence=require_evidence, strict=strict))
+    raise typer.Exit(verify_all(briefs, require_evidence=require_evidence, strict=strict,
+                                language=language))
 
 
 class LedgerFormat(str, Enum):
@@ -313,11 +338,55 @@ def ledger(
     output: Annotated[Optional[Path], typer.Option(
         "-o", "--output", help="Write to this file instead of printing.",
         show_default=False)] = None,
+    language: Annotated[Optional[str], typer.Option(
+        "--language", callback=_language, metavar="LANG", help="The ledger of the edition in "
+        "this language.", show_default=False)] = None,
 ) -> None:
     """List every passage that cites, each source and pinpoint, and its evidence status."""
     from brief.console import write_ledger
 
-    raise typer.Exit(write_ledger(brief, format.value, output))
+    if language == "all":
+        raise typer.BadParameter("the ledger lists one edition at a time; name its language",
+                                 param_hint="--language")
+    raise typer.Exit(write_ledger(brief, format.value, output, language))
+
+
+@app.command()
+def translate(
+    brief: Annotated[Path, typer.Argument(
+        help="The master brief.", exists=True, dir_okay=False, readable=True,
+        metavar="BRIEF.yaml", show_default=False)],
+    to: Annotated[list[str], typer.Option(
+        "--to", callback=lambda values: [_language(value) for value in values],
+        metavar="LANG", help="A language to translate into (BCP 47: fr, ko, pt-BR); "
+        "repeat for several.", show_default=False)],
+    format: Annotated[Optional[str], typer.Option(
+        "--format", callback=_one_of("po", "xliff"), metavar="[po|xliff]",
+        help="po (gettext: Poedit, Weblate, Crowdin) or xliff (XLIFF 1.2, for CAT tools). "
+        "Default: the catalog's own, else po.", show_default=False)] = None,
+) -> None:
+    """Write or update each language's translation catalog beside the brief
+    (BRIEF.LANG.po): new texts empty, changed ones marked for review, nothing a translator
+    wrote lost. Then translate it, and build with --language LANG."""
+    from brief.console import print_diagnostics
+    from brief.diagnostics import BriefError, display_path
+    from brief.editions import update_catalog
+    from brief.terminal import say
+
+    if "all" in to:
+        raise typer.BadParameter("name each language: --to fr --to ko", param_hint="--to")
+    code = 0
+    for language in dict.fromkeys(to):
+        try:
+            target, counts = update_catalog(brief, language, format)
+        except BriefError as failure:
+            print_diagnostics(failure)
+            code = 1
+            continue
+        say(f"wrote {display_path(target)}: {counts.describe()}")
+    if code == 0:
+        say(f"translate it, then: brief build {brief} --language {to[0]}")
+    raise typer.Exit(code)
 
 
 @app.command()

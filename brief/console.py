@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from brief.build import BuildOptions, BuildResult, Ignored, build_many, check, find_briefs
@@ -58,9 +57,11 @@ def print_ignored(ignored: list[Ignored], skipped: list | None = None) -> None:
         print_diagnostics(BriefError(skipped))
 
 
-def check_all(paths: list[Path], **options) -> int:
-    """Check each brief (folders: the briefs in them), print its problems and what was
-    checked; exit code 1 if any has errors."""
+def check_all(paths: list[Path], language: str | None = None, **options) -> int:
+    """Check each brief (folders: the briefs in them) or its editions, print its problems and
+    what was checked; exit code 1 if any has errors."""
+    from brief.build import editions_of
+
     ignored: list[Ignored] = []
     skipped: list = []
     briefs = find_briefs(paths, skipped, ignored)
@@ -68,40 +69,47 @@ def check_all(paths: list[Path], **options) -> int:
     if not briefs:  # a usage error, as `brief build` answers it
         say(f"error: no briefs found in {', '.join(map(str, paths))}")
         return 2
-    failed = 0
+    failed = checked = 0
     for path in briefs:
-        result = check(path, **options)
-        print_diagnostics(result)
-        failed += not result.ok
-        if result.ok:
-            warnings = len(result.diagnostics)
-            say(f"checked {path}: {result.contents}; "
-                + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "no problems"))
-    if len(briefs) > 1:
-        say(f"checked {len(briefs)} briefs: "
+        for edition in editions_of(path, language):
+            result = check(path, language=edition, **options)
+            print_diagnostics(result)
+            failed += not result.ok
+            checked += 1
+            if result.ok:
+                warnings = len(result.diagnostics)
+                say(f"checked {edition_name(result)}: {result.contents}; "
+                    + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings
+                       else "no problems"))
+    if checked > 1:
+        say(f"checked {checked} {'briefs' if checked == len(briefs) else 'editions'}: "
             + (f"{failed} with errors" if failed else "no errors"))
     return 1 if failed else 0
 
 
 def verify_all(paths: list[Path], require_evidence: bool = False,
-               strict: bool = False) -> int:
-    """Check each brief's quotations against its copies; say how many were verified."""
-    from brief.build import verify
+               strict: bool = False, language: str | None = None) -> int:
+    """Check each brief's (or edition's) quotations against its copies; say how many were
+    verified."""
+    from brief.build import editions_of, verify
+    from brief.diagnostics import display_path
+    from brief.ledger import summary
 
     failed = False
     for path in paths:
-        result, _, rows = verify(path, require_evidence=require_evidence, strict=strict)
-        print_diagnostics(result)
-        failed |= not result.ok
-        if rows is not None:
-            from brief.diagnostics import display_path
-            from brief.ledger import summary
-
-            say(f"{display_path(path)}: {summary(rows) or 'nothing cites'}")
+        for edition in editions_of(path, language):
+            result, _, rows = verify(path, require_evidence=require_evidence, strict=strict,
+                                     language=edition)
+            print_diagnostics(result)
+            failed |= not result.ok
+            if rows is not None:
+                shown = display_path(path) + (f" ({edition})" if edition else "")
+                say(f"{shown}: {summary(rows) or 'nothing cites'}")
     return 1 if failed else 0
 
 
-def write_ledger(path: Path, format: str, output: Path | None) -> int:
+def write_ledger(path: Path, format: str, output: Path | None,
+                 language: str | None = None) -> int:
     """Print (or write) a brief's evidence ledger; exit code 1 if the brief cannot be read or
     the ledger cannot be written there."""
     from brief.build import files_read, verify
@@ -109,7 +117,7 @@ def write_ledger(path: Path, format: str, output: Path | None) -> int:
     from brief.ledger import FORMATS
     from brief.output import refuse_overwriting_an_input, write_output
 
-    result, loaded, rows = verify(path)
+    result, loaded, rows = verify(path, language=language)
     print_diagnostics(result)
     if rows is None:
         return 1
@@ -128,12 +136,12 @@ def write_ledger(path: Path, format: str, output: Path | None) -> int:
     return 0
 
 
-def build_all(paths: list[Path], options_for: Callable[[Path], BuildOptions],
-              jobs: int = 1) -> int:
-    """Build the briefs, say what became of each; exit code 1 if any failed."""
+def build_all(builds: list[tuple[Path, BuildOptions]], jobs: int = 1) -> int:
+    """Build the briefs (and editions), say what became of each; exit code 1 if any
+    failed."""
     failed = False
-    with _progress(len(paths)) as advance:
-        for result in build_many(paths, options_for, jobs):
+    with _progress(len(builds)) as advance:
+        for result in build_many(builds, jobs):
             print_diagnostics(result)
             failed |= not result.ok
             advance(result)
@@ -149,7 +157,7 @@ def _progress(total: int):
         if result.ok:
             return f"wrote {result.output}"
         # One brief's diagnostics speak for themselves; in a batch, say which brief failed.
-        return f"failed {result.source}" if total > 1 else None
+        return f"failed {edition_name(result)}" if total > 1 else None
 
     if total < 2 or not sys.stderr.isatty():
         def echo(result: BuildResult) -> None:
@@ -166,20 +174,22 @@ def _progress(total: int):
         def advance(result: BuildResult) -> None:
             progress.console.print(for_terminal(line(result)), highlight=False,
                                    markup=False, emoji=False, soft_wrap=True)
-            progress.update(task, advance=1, description=for_terminal(str(result.source)))
+            progress.update(task, advance=1, description=for_terminal(edition_name(result)))
 
         yield advance
 
 
-def watch_all(paths: list[Path], options_for: Callable[[Path], BuildOptions]) -> int:
+def watch_all(builds: list[tuple[Path, BuildOptions]]) -> int:
     """Build the briefs and rebuild each on every save, one line per build, until Ctrl-C."""
     from brief.watch import watch
 
-    names = ", ".join(str(path) for path in paths)
-    they = "they read" if len(paths) > 1 else "it reads"
-    say(f"watching {names} and the files {they}; Ctrl-C to stop")
+    names = ", ".join(dict.fromkeys(str(path) for path, _ in builds))
+    languages = sorted({options.language for _, options in builds if options.language})
+    editions = f" (and its {', '.join(languages)} editions)" if languages else ""
+    they = "they read" if len(builds) > 1 else "it reads"
+    say(f"watching {names}{editions} and the files {they}; Ctrl-C to stop")
     try:
-        watch([(path, options_for(path)) for path in paths], RebuildReport())
+        watch(builds, RebuildReport())
     except KeyboardInterrupt as interrupt:
         if type(interrupt) is not KeyboardInterrupt:
             raise  # SIGTERM or SIGHUP (brief.__main__): the command's own exit code
@@ -197,7 +207,7 @@ class RebuildReport:
     """
 
     def __init__(self) -> None:
-        self.printed: dict[Path, Counter] = {}  # per brief: the warnings standing, printed
+        self.printed: dict[tuple, Counter] = {}  # per edition: the warnings standing, printed
 
     def __call__(self, _watched, rebuild) -> None:
         import dataclasses
@@ -205,7 +215,7 @@ class RebuildReport:
 
         result = rebuild.result
         warnings = [d for d in result.diagnostics if not d.is_error]
-        printed = self.printed.get(result.source, Counter())
+        printed = self.printed.get((result.source, result.language), Counter())
         standing = Counter(map(_same_warning, warnings))
         unprinted = standing - printed
         shown = []
@@ -217,7 +227,8 @@ class RebuildReport:
             shown.append(diagnostic)
         print_diagnostics(dataclasses.replace(result, diagnostics=shown))
         # A failed build stops its checks at the errors: the warnings it did not reach stand.
-        self.printed[result.source] = standing if result.ok else printed | standing
+        self.printed[(result.source, result.language)] = \
+            standing if result.ok else printed | standing
 
         at = time.strftime("%H:%M:%S", time.localtime(rebuild.finished_at))
         earlier = len(warnings) - sum(not d.is_error for d in shown)
@@ -230,8 +241,13 @@ class RebuildReport:
             errors = sum(d.is_error for d in result.diagnostics)
             kept = (f"{rebuild.kept} kept as it was" if rebuild.kept
                     else "nothing written")
-            say(f"{at} failed {result.source}: {_count(errors, 'error')}, {warned}; {kept}")
+            say(f"{at} failed {edition_name(result)}: {_count(errors, 'error')}, {warned}; {kept}")
         sys.stderr.flush()
+
+
+def edition_name(result: BuildResult) -> str:
+    """A brief as messages name it: `b.yaml`, or `b.yaml (fr)` for its French edition."""
+    return f"{result.source} ({result.language})" if result.language else str(result.source)
 
 
 def _same_warning(diagnostic) -> tuple:

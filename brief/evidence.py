@@ -20,6 +20,7 @@ import os
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -821,14 +822,37 @@ def excerpts(loaded: LoadedBrief) -> list[tuple[NodePath, str, str, str | None,
 def check_evidence(loaded: LoadedBrief, require: bool = False,
                    limits: Limits | None = None) -> Evidence:
     """Look for each quotation and excerpt in its source's copy; read each copy once; all of
-    it within one time budget."""
+    it within one time budget.
+
+    In an edition, the originals are checked against the master's copies: its evidence
+    excerpts, its untranslated quotations, and the originals of the quotations we translated.
+    A translated quotation is checked itself only against its source's version in the
+    edition's language, where that version has a copy of its own.
+    """
     limits = limits or LIMITS
     budget = Budget(limits)
+    edition = loaded.edition
+    if edition is None:
+        return _check_evidence(loaded, require, limits, budget)
+    versioned = {block + ("quote",) for block in edition.versioned_quotations}
+    originals = _check_evidence(edition.master, require, limits, budget,
+                                lambda path: path not in versioned)
+    translated = _check_evidence(loaded, require, limits, budget, versioned.__contains__)
+    return Evidence(originals.diagnostics + translated.diagnostics,
+                    originals.checks + translated.checks)
+
+
+def _check_evidence(loaded: LoadedBrief, require: bool, limits: Limits, budget: Budget,
+                    wanted: Callable[[NodePath], bool] | None = None) -> Evidence:
+    """Check the excerpts `wanted` (all by default); copies that none of them needs are read
+    only when all are wanted, so that a copy's own problems are reported once."""
     sources = {source.id: (index, source) for index, source in enumerate(loaded.brief.sources)}
     diagnostics: list[Diagnostic] = []
     documents: dict[str, Document | None] = {}
     checks = []
-    for index, source in ((i, s) for i, s in sources.values() if s.file):
+    found = [excerpt for excerpt in excerpts(loaded) if wanted is None or wanted(excerpt[0])]
+    needed = {excerpt[1] for excerpt in found} if wanted else set(sources)
+    for index, source in ((i, s) for i, s in sources.values() if s.file and s.id in needed):
         at = loaded.where.value(("sources", index, "file"))
         try:
             path = resolve_inside(loaded.folder, source.file, at, "copy")
@@ -836,7 +860,7 @@ def check_evidence(loaded: LoadedBrief, require: bool = False,
         except BriefError as failure:
             diagnostics += failure.diagnostics
             documents[source.id] = None
-    for path, key, words, locator, at, locator_at in excerpts(loaded):
+    for path, key, words, locator, at, locator_at in found:
         what = "quotation" if path[-1] == "quote" else "evidence"
         if key not in sources:
             if what == "evidence":
@@ -962,6 +986,9 @@ def _page_span(document: Document, first: int, last: int) -> str:
 
 
 def copy_files(loaded: LoadedBrief) -> list[Path]:
-    """The copies a brief names, for the up-to-date check of its outputs."""
-    return [loaded.folder / source.file for source in loaded.brief.sources if source.file]
+    """The copies a brief names (an edition: its versions' and the master's), for the
+    up-to-date check of its outputs."""
+    briefs = [loaded, *([loaded.edition.master] if loaded.edition else [])]
+    return list(dict.fromkeys(brief.folder / source.file for brief in briefs
+                              for source in brief.brief.sources if source.file))
 

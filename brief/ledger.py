@@ -9,6 +9,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from brief import typography
 from brief.diagnostics import Location
@@ -169,6 +170,18 @@ def markdown_text(value: str) -> str:
     return MARKDOWN_MARKUP.sub(r"\\\g<0>", " ".join(value.splitlines()))
 
 
+def file_of(row: Row) -> str:
+    """The file a passage is written in, by its name: the brief, or in an edition the
+    catalog that holds its translation."""
+    return Path(row.location.path).name
+
+
+def line_of(row: Row, loaded: LoadedBrief) -> str:
+    """The line of a passage; in the catalog's, with its name, when it is translated."""
+    return str(row.location.line) if file_of(row) == loaded.path.name \
+        else f"{file_of(row)}:{row.location.line}"
+
+
 def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
     """The ledger as a table for people, in the brief's language."""
     labels = labels_for(loaded.brief.language)
@@ -187,7 +200,7 @@ def ledger_markdown(loaded: LoadedBrief, rows: list[Row]) -> str:
     for row in rows:
         passage = row.check.passage if row.check and row.check.passage else ""
         lines.append("| " + " | ".join(markdown_text(value) for value in (
-            str(row.location.line), kind_words(row.kind, labels), row.text, row.source,
+            line_of(row, loaded), kind_words(row.kind, labels), row.text, row.source,
             pinpoint_words(row.pinpoint, language, row.location),
             evidence_words(row, labels),
             opening + passage + closing if passage else "")) + " |")
@@ -213,7 +226,7 @@ def ledger_csv(loaded: LoadedBrief, rows: list[Row]) -> str:
     for row in rows:
         check = row.check
         writer.writerow([csv_cell(value) for value in (
-            loaded.path.name, row.location.line, row.location.column, row.kind, row.text,
+            file_of(row), row.location.line, row.location.column, row.kind, row.text,
             row.source, row.pinpoint or "", row.status, (check.page or "") if check else "",
             (check.copy or "") if check else "", check.excerpt if check else "",
             (check.passage or "") if check else "")])
@@ -256,7 +269,7 @@ def ledger_json(loaded: LoadedBrief, rows: list[Row]) -> str:
             "target": target,
             # The brief by its name: the ledger travels (attached to the PDF, too), and the
             # path that the command was given would tell where it was built.
-            "brief": {"kind": row.kind, "file": loaded.path.name, "line": row.location.line,
+            "brief": {"kind": row.kind, "file": file_of(row), "line": row.location.line,
                       "column": row.location.column, "source": row.source,
                       "pinpoint": row.pinpoint, "status": row.status,
                       "page": check.page if check else None,

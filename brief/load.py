@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from brief import validation
 from brief.diagnostics import BriefError, Diagnostic, Location, display_path, error
+from brief.editions import Edition, apply_edition
 from brief.model import Brief, NodePath
 from brief.source_files import expand_sources
 from brief.yaml_positions import SourceMap, read_yaml
@@ -30,14 +31,25 @@ class LoadedBrief:
     path: Path
     source_files: list[Path] = field(default_factory=list)  # sources files it merged in
     stand_ins: frozenset[NodePath] = frozenset()  # broken parts replaced to check the rest
+    edition: Edition | None = None  # an edition in another language, made from the master
+    warnings: list[Diagnostic] = field(default_factory=list)  # found loading (an edition's)
 
     @property
     def folder(self) -> Path:
         return self.path.parent
 
 
-def load_brief(path: Path) -> LoadedBrief:
-    """Read and validate a brief; raise BriefError with every problem found."""
+def load_brief(path: Path, language: str | None = None) -> LoadedBrief:
+    """Read and validate a brief, or its edition in `language` (the master brief with its
+    catalog's translations); raise BriefError with every problem found."""
+    master = _load(path)
+    if language is None or language.lower() == master.brief.language.lower():
+        return master
+    return _load(path, language, master)
+
+
+def _load(path: Path, language: str | None = None, master: LoadedBrief | None = None
+          ) -> LoadedBrief:
     shown = display_path(path)
     where = SourceMap(shown)
     data = read_yaml(path, shown, where, ())
@@ -51,6 +63,11 @@ def load_brief(path: Path) -> LoadedBrief:
     if "sources" in data:
         data["sources"] = expand_sources(data["sources"], path.parent, where, problems,
                                          source_files)
+    edition = None
+    if master is not None and not problems:
+        edition = _edition(data, where, path, language, master, problems)
+    warnings = [problem for problem in problems if not problem.is_error]
+    problems = [problem for problem in problems if problem.is_error]
     try:
         brief = Brief.model_validate(data)
     except ValidationError as failure:
@@ -61,8 +78,21 @@ def load_brief(path: Path) -> LoadedBrief:
         problems += validation.diagnostics(failure.errors(), data, where, typos)
         raise BriefError(problems, patched) from None
     if problems:
-        raise BriefError(problems)
-    return LoadedBrief(brief, where, path, source_files)
+        raise BriefError(problems + warnings)
+    return LoadedBrief(brief, where, path, source_files, edition=edition, warnings=warnings)
+
+
+def _edition(data: dict, where: SourceMap, path: Path, language: str, master: LoadedBrief,
+             problems: list[Diagnostic]) -> Edition:
+    """Make the master's `data` the edition in `language`, and say what it changed."""
+    originals, with_copies = apply_edition(data, where, path, language, problems)
+    edition = Edition(master)
+    for translated in originals:
+        if translated[-1] == "quote":
+            source = validation.node(data, translated[:-1]).get("source")
+            (edition.versioned_quotations if source in with_copies
+             else edition.own_translations).add(translated[:-1])
+    return edition
 
 
 # Neutral stand-ins for broken parts: valid, citation-free, and keeping list positions, so

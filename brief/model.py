@@ -296,6 +296,9 @@ class Recommendation(Strict):
     actions: Annotated[list[Markdown], Field(min_length=1)]
 
 
+LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+
+
 class SourceBase(BaseModel):
     """A CSL item with CSL-JSON field names; other CSL variables pass through."""
 
@@ -310,6 +313,23 @@ class SourceBase(BaseModel):
     first_page: int | None = Field(None, alias="first-page", ge=0, description="the printed "
                                    "number of the copy's first page, when the PDF has no page "
                                    "labels")
+    versions: dict[LanguageTag, dict[str, Any]] | None = Field(
+        None, description="the source in other languages: for each language (BCP 47 tag), "
+        "the fields that differ in it (title, URL, publisher, file …); an edition in that "
+        "language cites this version")
+
+    @field_validator("versions")
+    @classmethod
+    def _version_fields(cls, value: dict[str, dict[str, Any]] | None
+                        ) -> dict[str, dict[str, Any]] | None:
+        for language, version in (value or {}).items():
+            for key in version:
+                if key not in VERSION_FIELDS:
+                    raise PydanticCustomError(
+                        "version_field", "`{key}` cannot differ in a version (in `{language}`): "
+                        "a version gives CSL fields such as title, URL and publisher, or `file`",
+                        {"key": key, "language": language})
+        return value
 
     @field_validator("type", mode="before")
     @classmethod
@@ -334,7 +354,9 @@ class SourceBase(BaseModel):
 
 
 # Keys of a source that are brief's own, not CSL: they never reach the citation processor.
-BRIEF_SOURCE_FIELDS = {"file", "first_page"}
+BRIEF_SOURCE_FIELDS = {"file", "first_page", "versions"}
+# What a source's version in another language may give: its id and type are the source's own.
+VERSION_FIELDS = (CSL_VARIABLES - {"id", "type"}) | {"file", "first-page"}
 
 
 CslDate = Annotated[dict[str, Any], BeforeValidator(
@@ -358,7 +380,6 @@ Source = create_model(
 
 
 BriefDate = Annotated[dt.date, BeforeValidator(brief_date, json_schema_input_type=dt.date)]
-LanguageTag = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
 
 
 class Brief(Strict):

@@ -69,12 +69,16 @@ class Preview:
     the new state to every open page.
     """
 
-    def __init__(self, brief: Path) -> None:
+    def __init__(self, brief: Path, name: str | None = None,
+                 documents: list[str] | None = None, index: int = 0) -> None:
         self.brief = brief
         self.version = 0
+        # Several briefs or editions are previewed at once: each page shows one, and names
+        # the others to switch to.
         self.state: dict = {"version": 0, "title": None, "building": True, "pages": [],
                             "boxes": [], "lines": {}, "errors": [], "warnings": [],
-                            "brief": brief.name, "built": None, "good_build": None}
+                            "brief": name or brief.name, "built": None, "good_build": None,
+                            "documents": documents or [name or brief.name], "document": index}
         self.images: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -344,7 +348,7 @@ def connection_class():
     return Connection
 
 
-def application(preview: Preview, secret: str, port: int):
+def application(previews: list[Preview], secret: str, port: int):
     """The Starlette app: the page, its event stream and the page images; nothing else, and
     only for the owner of the secret."""
     from starlette.applications import Starlette
@@ -362,11 +366,17 @@ def application(preview: Preview, secret: str, port: int):
                                            "Cache-Control": "no-store"})
 
     async def events(request):
-        return StreamingResponse(preview.changes(request), media_type="text/event-stream",
+        chosen = request.query_params.get("document", "0")
+        if not chosen.isdigit() or int(chosen) >= len(previews):
+            return Response("Not Found", status_code=404, media_type="text/plain")
+        return StreamingResponse(previews[int(chosen)].changes(request),
+                                 media_type="text/event-stream",
                                  headers={**common, "Cache-Control": "no-store"})
 
     async def image(request):
-        data = preview.image(request.path_params["digest"])
+        digest = request.path_params["digest"]
+        data = next((found for preview in previews
+                     if (found := preview.image(digest)) is not None), None)
         if data is None:
             return Response("Not Found", status_code=404, media_type="text/plain")
         return Response(data, media_type="image/png",
@@ -385,8 +395,9 @@ def application(preview: Preview, secret: str, port: int):
         Middleware(OwnerOnly, secret=secret, port=port)])
 
 
-def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
-    """Build and watch the brief, serve the preview until Ctrl-C; the exit code."""
+def serve(builds: list, port: int, open_browser: bool, report) -> int:
+    """Build and watch the briefs (or editions), serve the preview until Ctrl-C; the exit
+    code."""
     import socket
 
     import uvicorn
@@ -404,17 +415,23 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
     port = listener.getsockname()[1]
     secret = secrets.token_urlsafe(32)
     address = f"http://127.0.0.1:{port}/?token={secret}"
-    preview = Preview(brief)
+    names = [brief.name + (f" ({options.language})" if options.language else "")
+             for brief, options in builds]
+    previews = {(brief, options.language): Preview(brief, name, names, index)
+                for index, ((brief, options), name) in enumerate(zip(builds, names))}
 
     def report_and_show(watched, rebuild) -> None:
         report(watched, rebuild)
-        preview.update(watched, rebuild)
+        previews[(watched.path, watched.options.language)].update(watched, rebuild)
 
     stop, broken = threading.Event(), threading.Event()
     builder = threading.Thread(target=_watch_quietly, name="brief-watch", daemon=True,
-                               args=(watch, [(brief, options)], report_and_show, stop, broken))
+                               args=(watch, builds, report_and_show, stop, broken))
     builder.start()
-    say(f"previewing {brief} at {address}; Ctrl-C to stop")
+    shown = ", ".join(dict.fromkeys(str(brief) for brief, _ in builds))
+    languages = [options.language for _, options in builds if options.language]
+    editions = f" (and its {', '.join(languages)} editions)" if languages else ""
+    say(f"previewing {shown}{editions} at {address}; Ctrl-C to stop")
     sys.stderr.flush()
     if open_browser:
         import webbrowser
@@ -427,10 +444,12 @@ def serve(brief: Path, options, port: int, open_browser: bool, report) -> int:
             listener.listen(KERNEL_QUEUE)  # asyncio set it to its batch: lengthened again
 
         def handle_exit(self, sig, frame) -> None:
-            preview.close()
+            for preview in previews.values():
+                preview.close()
             super().handle_exit(sig, frame)
 
-    config = uvicorn.Config(application(preview, secret, port), http=connection_class(),
+    config = uvicorn.Config(application(list(previews.values()), secret, port),
+                            http=connection_class(),
                             ws="none", backlog=ACCEPTED_AT_ONCE, log_level="warning",
                             lifespan="off", timeout_graceful_shutdown=1, access_log=False)
     # uvicorn and asyncio log every malformed request, every failed accept, each time: the

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from brief import __version__, typography, web_metadata
+from brief import __version__, editions, typography, web_metadata
 from brief.numbers import EPOCH_DIGITS, whole_number
 from brief.check import is_web_address, resolve_picture
 from brief.diagnostics import Location, display_path
@@ -103,6 +103,7 @@ class Rendered:
     items: tuple[Markup, ...] = ()
     note: Markup | None = None
     speaker: Markup | None = None
+    own_translation: bool = False  # a quotation translated by the edition's translators
     id: str | None = None
     line: int | None = None  # of the brief, where the block is written
     item_lines: tuple[int, ...] = ()  # of a list's items
@@ -154,10 +155,13 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
 
     labels = labels_for(brief.language)
 
+    # An edition's blocks are mapped to the master's lines, which its preview shows.
+    lines_of = loaded.edition.master.where if loaded.edition else loaded.where
+
     def source_line(*path) -> int:
         """The line of the brief a block is written on, kept in the HTML (`data-line`) so
         that a preview can map a laid-out box back to it."""
-        return loaded.where.value(path).line
+        return lines_of.value(path).line
 
     def data_line(number: int) -> Markup:
         return Markup(f' data-line="{number}"') if source_lines else Markup("")
@@ -176,7 +180,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                     "quote", html(here + ("quote",), block.quote),
                     note=html(here + ("source",), block.note_citation()),
                     speaker=typeset(block.speaker) if block.speaker else None, id=block.id,
-                    line=line))
+                    own_translation=bool(loaded.edition)
+                    and here in loaded.edition.own_translations, line=line))
             elif isinstance(block, Text):
                 blocks.append(Rendered("text", html(here + ("text",), block.text), line=line))
             elif isinstance(block, ListBlock):
@@ -199,6 +204,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "for_print": for_print,
     }
     bibliography = {reference.id: reference.html for reference in citations.bibliography}
+    other_editions = editions.other_editions(loaded)
     context: dict[str, Any] = {
         "brief": brief,
         "labels": labels,
@@ -243,6 +249,10 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
             web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
             brief.language, JSON_LD_VERBATIM),
         "page_address": web_metadata.page_address(brief),
+        "other_editions": other_editions,
+        "alternates": web_metadata.alternates(
+            brief, other_editions,
+            loaded.edition.master.brief.language if loaded.edition else brief.language),
         "source_line": source_line,
         "data_line": data_line,
         "css": Markup(_stylesheet(layout)),

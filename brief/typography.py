@@ -139,6 +139,11 @@ URL_RE = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>]+?(?=[.,;:!?)\]\"'»”�
 OPENING_CONTEXT = " \t\n\u00a0\u202f([{«„“‘‚「『—–-/"
 # 'word' with a closing mark that ends a word: a quotation in single marks, not an apostrophe.
 SINGLE_QUOTED_RE = re.compile(r"(?<![\w’'])'(?=\w)([^'\n]*?[^\s'])'(?!\w)")
+# Korean sets its particles right after a closing mark ('불법 이주민'으로): a mark between a
+# letter and a Hangul syllable closes a quotation there, where markdown's typographer saw an
+# apostrophe.
+HANGUL_PARTICLE_QUOTED_RE = re.compile(
+    r"(?<![\w’'])'(?=\w)([^'’\n]*?[^\s'])['’](?=[\uac00-\ud7a3])")
 # A UN document symbol (A/HRC/32/47, E/CN.4/2005/L.10, CCPR/C/ERI/CO/1): never broken at its
 # first slash, where a reader would not see that the line continues a symbol; a short one is not
 # broken at all, a long one only after a later slash, as an address breaks.
@@ -247,6 +252,8 @@ def _typeset_words(text: str, rules: Typography, before: str, joiners: bool) -> 
     # rules rewrites these four, and it is removed at the end.
     text = _kind_of(before[-1:]) + text
     if "'" in text:
+        text = HANGUL_PARTICLE_QUOTED_RE.sub(lambda m: inner_first + m.group(1) + inner_last,
+                                             text)
         text = SINGLE_QUOTED_RE.sub(lambda m: inner_first + m.group(1) + inner_last, text)
         text = text.replace("'", "’")
     if '"' in text:

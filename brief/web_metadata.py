@@ -33,12 +33,30 @@ def web_address(value: str | None) -> str | None:
 def pdf_address(brief: Brief) -> str | None:
     """The published PDF: the brief's `url` when it names a .pdf file."""
     url = web_address(brief.url)
-    return url if url and url.lower().split("?")[0].split("#")[0].endswith(".pdf") else None
+    return url if url and _is_pdf(url) else None
 
 
 def page_address(brief: Brief) -> str | None:
     """The published web page: the brief's `url` unless that is the PDF."""
     return None if pdf_address(brief) else web_address(brief.url)
+
+
+def alternates(brief: Brief, others, master_language: str) -> list[tuple[str, str]]:
+    """(hreflang, address) of each language edition's web page, this one's included, and the
+    master's again as `x-default`, as search engines ask; none unless this edition and
+    another have pages of their own."""
+    own = page_address(brief)
+    pages = [(other.language, other.url) for other in others
+             if web_address(other.url) and not _is_pdf(other.url) and other.url != own]
+    if not pages or not own:
+        return []
+    found = sorted([(brief.language, own), *pages])
+    master = dict(found).get(master_language)
+    return found + ([("x-default", master)] if master else [])
+
+
+def _is_pdf(url: str) -> bool:
+    return url.lower().split("?")[0].split("#")[0].endswith(".pdf")
 
 
 def authors(brief: Brief) -> list[str]:
@@ -76,8 +94,9 @@ def meta_tags(brief: Brief) -> list[tuple[str, str, str]]:
         ("property", "article:published_time", brief.date.isoformat()),
     ]
     tags += [("property", "article:author", name) for name in authors(brief)]
-    if web_address(brief.url):
-        tags.append(("property", "og:url", web_address(brief.url) or ""))
+    # The page's own address: a link preview of the web edition opens the page, not the PDF.
+    if page_address(brief):
+        tags.append(("property", "og:url", page_address(brief) or ""))
     tags += [
         ("name", "twitter:card", "summary"),
         ("name", "twitter:title", brief.title),

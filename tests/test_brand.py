@@ -23,10 +23,11 @@ def test_a_brand_changes_colours_faces_and_logo(example_copy, run, tmp_path):
     assert 'alt="Harbour Institute"' in html
 
 
-def test_the_brief_names_its_brand(run, tmp_path):
-    html = tmp_path / "ko.html"
-    assert run("build", "--format", "html", str(EXAMPLE.with_name(
-        "north-korea-refugees-ko.yaml")), "-o", str(html))[0] == 0
+def test_the_brief_names_its_brand(run, example_copy):
+    example_copy.write_text(example_copy.read_text("utf-8")
+                            + "brand: brands/meadow/_brand.yml\n", "utf-8")
+    html = example_copy.with_name("branded.html")
+    assert run("build", "--format", "html", str(example_copy), "-o", str(html))[0] == 0
     text = html.read_text("utf-8")
     assert "--primary: #2f6b3a;" in text and 'alt="Meadow Rights Network"' in text
 

@@ -92,9 +92,15 @@ def test_html_output_is_one_self_contained_file(example_copy, run):
     assert code == 0
     html = example_copy.with_suffix(".html").read_text("utf-8")
     assert "<style>" in html and "<script src" not in html
-    # Nothing to fetch: the only link names the page's published address.
+    # Nothing to fetch: the links name the page's published address and its Korean edition's.
     assert re.findall(r"<link [^>]*>", html) == [
-        '<link rel="canonical" href="https://example.org/briefs/north-korea-refugees">']
+        '<link rel="canonical" href="https://example.org/briefs/north-korea-refugees">',
+        '<link rel="alternate" hreflang="en" '
+        'href="https://example.org/briefs/north-korea-refugees">',
+        '<link rel="alternate" hreflang="ko" '
+        'href="https://example.org/briefs/north-korea-refugees-ko">',
+        '<link rel="alternate" hreflang="x-default" '
+        'href="https://example.org/briefs/north-korea-refugees">']
     assert "Fleeing North Korea" in html
 
 
@@ -364,8 +370,7 @@ def test_print_adds_bleed_and_crop_marks(example_copy, run, tmp_path):
 
 def test_korean_edition_has_korean_labels_and_a_cjk_font(run, tmp_path):
     out = tmp_path / "ko.pdf"
-    code, output = run("build", "--strict", str(EXAMPLE.with_name(
-        "north-korea-refugees-ko.yaml")), "-o", str(out))
+    code, output = run("build", "--strict", str(EXAMPLE), "--language", "ko", "-o", str(out))
     assert code == 0, output
     reader = pypdf.PdfReader(out)
     first = reader.pages[0].extract_text().translate(SEEN_AS_SPACES)

@@ -78,8 +78,8 @@ def test_a_batch_goes_on_when_a_layout_process_dies(tmp_path, monkeypatch):
     for name in ("one", "two", "three", "four"):
         shutil.copy(DATA / "bad" / "unused-source.yaml", f"{name}.yaml")
     monkeypatch.setattr(pdf, "render_pdf", _dies_on("two"))
-    results = list(build_many([Path(f"{name}.yaml") for name in ("one", "two", "three", "four")],
-                              lambda _: BuildOptions(), jobs=2))
+    results = list(build_many([(Path(f"{name}.yaml"), BuildOptions())
+                               for name in ("one", "two", "three", "four")], jobs=2))
     failed = {str(result.source): [d.message for d in result.diagnostics if d.is_error]
               for result in results if not result.ok}
     assert failed == {"two.yaml": [

@@ -18,7 +18,6 @@ from tests.conftest import DATA, EXAMPLE
 from tests.pdf_accessibility import problems
 
 FRENCH = DATA / "french" / "erythree.yaml"
-KOREAN = EXAMPLE.with_name("north-korea-refugees-ko.yaml")
 # (name, brief, options, the languages of the parts in another language than the brief's);
 # Letter paper, and handouts in every script, are in the layout corpus (test_layout_corpus.py)
 EDITIONS = [
@@ -27,7 +26,7 @@ EDITIONS = [
     ("example-pdfa", EXAMPLE, {"pdf_variant": "pdf/a-3u"}, ()),
     ("example-ledger", EXAMPLE, {"ledger": True}, ()),
     ("example-handout", EXAMPLE, {"layout": "handout"}, ()),
-    ("korean", KOREAN, {}, ()),
+    ("korean", EXAMPLE, {"language": "ko"}, ("en",)),
     ("french", FRENCH, {}, ("en",)),
     ("french-ledger", FRENCH, {"ledger": True}, ("en",)),
     ("french-handout", FRENCH, {"layout": "handout"}, ("en",)),

@@ -410,11 +410,10 @@ def test_a_port_in_use_is_a_usage_error(command, example_copy):
                               "one\n")
 
 
-def test_preview_of_a_folder_is_a_usage_error(command, tmp_path):
+def test_preview_of_a_folder_without_briefs_is_a_usage_error(command, tmp_path):
     code, output = command("preview", "--no-open", ".", cwd=tmp_path)
     assert code == 2
-    assert output.splitlines()[-1] == ("Error: Invalid value for 'BRIEF.yaml': file '.' is a "
-                                       "directory.")
+    assert output.splitlines()[-1] == "Error: Invalid value for BRIEFS: no briefs found there"
 
 
 
@@ -479,3 +478,28 @@ def test_the_lines_shown_for_a_block_are_its_own():
     assert source_block(lines, 16) == "    body: []"
     long = ["summary: >-"] + [f"  line {n}" for n in range(20)] + ["date: 2024-01-01"]
     assert source_block(long, 1, most=5).splitlines() == long[:5] + ["…"]
+
+
+def test_every_edition_is_previewed_and_a_save_in_a_catalog_shows(
+        example_copy, running, browser_page):
+    server = running("preview", "--no-open", "--language", "all", example_copy.name,
+                     cwd=example_copy.parent)
+    first = server.expect(r"previewing north-korea-refugees\.yaml \(and its ko editions\) at "
+                          r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}; Ctrl-C to stop")[-1]
+    server.expect(r"\d\d:\d\d:\d\d wrote north-korea-refugees\.ko\.pdf in .*")
+    page = browser_page
+    page.goto(re.search(r"http://\S+(?=;)", first).group(0))
+    wait_for_title(page, "Fleeing North Korea: No Safe Passage Through China")
+    tabs = page.get_by_role("navigation", name="Briefs and editions").get_by_role("link")
+    assert tabs.all_inner_texts() == ["north-korea-refugees.yaml",
+                                      "north-korea-refugees.yaml (ko)"]
+    assert tabs.first.get_attribute("aria-current") == "page"
+    tabs.last.click()
+    wait_for_title(page, "북한 탈출: 중국에는 안전한 길이 없다")
+    assert page.locator("#brief-name").inner_text() == "north-korea-refugees.yaml (ko)"
+    # A translation saved in the catalog rebuilds the edition it belongs to.
+    catalog = example_copy.with_name("north-korea-refugees.ko.po")
+    save(catalog, catalog.read_text("utf-8").replace(
+        'msgstr "북한 탈출: 중국에는 안전한 길이 없다"', 'msgstr "북한 탈출: 안전한 길은 없다"'))
+    wait_for_title(page, "북한 탈출: 안전한 길은 없다")
+    assert page.errors == []

@@ -226,3 +226,14 @@ def test_a_brief_in_each_language_is_set_for_it(workdir, language):
     assert not [line for line, start in zip(lines, starts) if start in closing]
     assert not [line for line, end in zip(lines, ends) if end in opening]
     assert not [line for line in lines if re.search(r"(?<![\w/])A/$", line)]
+
+
+def test_a_korean_particle_after_a_closing_mark_keeps_the_quotation_marks():
+    from brief.markup import plain_text
+
+    # markdown's typographer took the mark before 으로 for an apostrophe, and left the
+    # opening one straight, which then became another apostrophe: ’불법 경제 이주민’으로
+    assert plain_text("탈북자를 '불법 경제 이주민'으로 보고", "ko") == \
+        "탈북자를 ‘불법 경제 이주민’으로 보고"
+    assert plain_text("Don't say 'tis so, it's 'fine'.", "en") == \
+        "Don’t say ’tis so, it’s ‘fine’."

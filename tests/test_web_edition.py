@@ -15,10 +15,10 @@ from brief.build import BuildOptions, build
 from tests.browser import accessibility_node, axe_violations, describe
 from tests.conftest import DATA, EXAMPLE
 
-BRIEFS = {
-    "example": EXAMPLE,
-    "korean": EXAMPLE.with_name("north-korea-refugees-ko.yaml"),
-    "arabic": DATA / "arabic" / "brief.yaml",
+BRIEFS = {  # name: the brief and its edition's language (None: the brief itself)
+    "example": (EXAMPLE, None),
+    "korean": (EXAMPLE, "ko"),
+    "arabic": (DATA / "arabic" / "brief.yaml", None),
 }
 WIDTHS = (360, 768, 1280)
 
@@ -28,9 +28,10 @@ def web_pages(tmp_path_factory) -> dict[str, Path]:
     """Each brief's web edition, built once."""
     folder = tmp_path_factory.mktemp("web")
     pages = {}
-    for name, source in BRIEFS.items():
+    for name, (source, language) in BRIEFS.items():
         pages[name] = folder / f"{name}.html"
-        result = build(source, BuildOptions(output=pages[name], format="html"))
+        result = build(source, BuildOptions(output=pages[name], format="html",
+                                            language=language))
         assert result.ok, [d.format() for d in result.diagnostics]
     return pages
 
