@@ -5,7 +5,7 @@
 Every figure is the median of N runs of a fresh process (as a user runs it). Targets:
 `brief --help` <= 0.25x and `brief check` <= 0.5x of `import weasyprint`; `brief build` <= 1.10x
 a bare WeasyPrint render of the same HTML; -j 2 >= 1.8x faster than -j 1 on 6 briefs; an
-unchanged rebuild <= 5 % of a build; a rebuild by `brief watch` after a one-word edit
+unchanged rebuild <= 5 % of a build; a print build (PDF/X-4, CMYK) <= 1.5x a screen build; a rebuild by `brief watch` after a one-word edit
 <= 0.5x a cold `brief build`; time per page at 10x the example within 1.2x of 1x; peak memory
 at 10x <= 300 MiB.
 """
@@ -196,6 +196,12 @@ def main() -> None:
         print(f"(brief build: {build_time:.3f} s; bare render: {bare_time:.3f} s)")
         report("brief build / bare WeasyPrint render of its HTML", build_time / bare_time,
                "<= 1.10", build_time / bare_time <= 1.10)
+
+        # The press pass (brief.press) runs in print builds only: what it costs on top.
+        printed, = medians(BRIEF + ["build", "--force", "--print", "-o",
+                                    str(scratch / "print.pdf"), str(example)], repeat=repeat)
+        report("brief build --print / brief build", printed / build_time, "<= 1.50",
+               printed / build_time <= 1.5)
 
         unchanged, = medians(BRIEF + ["build", str(example)], repeat=repeat)
         report("unchanged rebuild / build", unchanged / build_time, "<= 0.05",

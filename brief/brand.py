@@ -22,7 +22,7 @@ from brief.yaml_positions import SourceMap, read_yaml_file
 
 # The keys of brand.yml, so that a typo is an error while the parts we do not use are not.
 BRAND_KEYS: dict[NodePath, tuple[str, ...]] = {
-    (): ("meta", "color", "logo", "typography", "defaults"),
+    (): ("meta", "color", "logo", "typography", "defaults", "print"),
     ("color",): ("palette", "primary", "secondary", "tertiary", "foreground", "background",
                  "success", "info", "warning", "danger", "light", "dark"),
     ("logo",): ("images", "small", "medium", "large"),
@@ -49,7 +49,19 @@ class Brand:
     heading_family: str | None = None
     logo: Logo | None = None
     path: Path | None = None  # the brand file itself
+    # brand colours given in CMYK: the colour on screen (#rrggbb) -> the inks a press prints
+    cmyk: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    press: PressSettings | None = None  # `print:` the print shop's printing condition
 
+
+@dataclass(frozen=True)
+class PressSettings:
+    """The brand's `print:`: the print shop's CMYK profile and printing condition."""
+
+    profile: Path | None
+    condition: str | None
+    ink_limit: int | None
+    at: Location  # where the profile is named (else `print:` itself)
 
 def brand_path(loaded: LoadedBrief, override: Path | None) -> tuple[Path, Location] | None:
     """The brand file to use: the CLI's `--brand`, else the brief's own `brand:`."""
@@ -71,14 +83,18 @@ def load_brand(path: Path, at: Location) -> tuple[Brand, list[Diagnostic]]:
         return Brand(path=path), []
     problems: list[Diagnostic] = []
     _check_keys(data, (), where, problems)
-    colours = _colours(_mapping(data, ("color",), where, problems), where, problems)
+    colour_section = _mapping(data, ("color",), where, problems)
+    colours = _colours(colour_section, where, problems)
+    cmyk = _given_in_cmyk(colour_section, colours)
     typography = _mapping(data, ("typography",), where, problems)
     text_family = _family(typography, "base", where, problems)
     heading_family = _family(typography, "headings", where, problems)
     logo = _logo(_mapping(data, ("logo",), where, problems), path.parent, where, problems)
+    press = _press(data.get("print") if isinstance(data, dict) else None, path.parent, where,
+                   problems)
     if any(problem.is_error for problem in problems):
         raise BriefError(problems)
-    return Brand(colours, text_family, heading_family, logo, path), problems
+    return Brand(colours, text_family, heading_family, logo, path, cmyk, press), problems
 
 
 def _check_keys(data: Any, path: NodePath, where: SourceMap,
@@ -107,14 +123,19 @@ def _mapping(data: Any, path: NodePath, where: SourceMap,
 # --- colours -----------------------------------------------------------------------------
 
 def parse_colour(value: Any) -> tuple[float, float, float] | str:
-    """An opaque sRGB colour as (r, g, b) in 0..1, or the reason it is not one."""
-    import tinycss2.color4
-
+    """An opaque sRGB colour as (r, g, b) in 0..1, or the reason it is not one. A colour
+    given in inks (`device-cmyk(1 0.6 0 0.2)`) is shown on screen as those inks on white
+    paper would look, and printed as given (given_cmyk)."""
     if not isinstance(value, str) or not value.strip():
         return "a colour is text such as `#1b365d`, `rgb(27 54 93)` or `navy`"
-    parsed = tinycss2.color4.parse_color(value.strip())
+    parsed = _parsed_colour(value)
     if parsed is None or isinstance(parsed, str):  # None, or `currentcolor`
         return f"`{value}` is not a CSS colour"
+    if parsed.space == "device-cmyk":
+        if parsed.alpha < 1:
+            return f"`{value}` is transparent; printed colours must be opaque"
+        c, m, y, k = (min(1.0, max(0.0, v)) for v in parsed.coordinates)
+        return (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
     try:
         red, green, blue = parsed.to("srgb").coordinates
     except NotImplementedError:
@@ -122,6 +143,40 @@ def parse_colour(value: Any) -> tuple[float, float, float] | str:
     if parsed.alpha < 1:
         return f"`{value}` is transparent; printed colours must be opaque"
     return tuple(min(1.0, max(0.0, channel)) for channel in (red, green, blue))
+
+
+def _parsed_colour(value: str):
+    import tinycss2.color5
+
+    return tinycss2.color5.parse_color(value.strip())
+
+
+def given_cmyk(value: Any) -> tuple[float, float, float, float] | None:
+    """The inks of a colour written as `device-cmyk(…)`, else None."""
+    parsed = _parsed_colour(value) if isinstance(value, str) and value.strip() else None
+    if parsed is None or isinstance(parsed, str) or parsed.space != "device-cmyk":
+        return None
+    return tuple(round(min(1.0, max(0.0, v)), 4) for v in parsed.coordinates)
+
+
+# The layout's colours a brand sets as they are, and the brand.yml colour each one is.
+GIVEN_AS_IS = {"primary": "primary", "accent": "secondary", "ink": "foreground",
+               "paper": "background"}
+
+
+def _given_in_cmyk(color: dict[str, Any], properties: dict[str, str]
+                   ) -> dict[str, tuple[float, float, float, float]]:
+    """The screen colour (#rrggbb) of each brand colour given in inks, and its inks."""
+    palette = color.get("palette") if isinstance(color.get("palette"), dict) else {}
+    found = {}
+    for property_name, key in GIVEN_AS_IS.items():
+        value = color.get(key)
+        if isinstance(value, str) and value.strip() in palette:
+            value = palette[value.strip()]
+        inks = given_cmyk(value)
+        if inks is not None and property_name in properties:
+            found[properties[property_name]] = inks
+    return found
 
 
 def hex_colour(rgb: tuple[float, float, float]) -> str:
@@ -329,6 +384,58 @@ def _image(value: Any, path: NodePath, folder: Path, where: SourceMap,
                               f"`{value['path']}` is not an SVG, PNG or JPEG image"))
         return None
     return Logo(file, alt.strip()) if isinstance(alt, str) and alt.strip() else None
+
+
+# --- print ---------------------------------------------------------------------------------
+
+PRINT_KEYS = ("profile", "condition", "ink-limit")
+
+
+def _press(section: Any, folder: Path, where: SourceMap,
+           problems: list[Diagnostic]) -> PressSettings | None:
+    """`print: {profile: shop.icc, condition: FOGRA39, ink-limit: 300}`: the profile found
+    inside the brand's folder, as its logo is."""
+    if section is None:
+        return None
+    at = where.value(("print",))
+    if not isinstance(section, dict):
+        problems.append(error(at, "`print` is a mapping: {profile: shop.icc, condition: "
+                              "FOGRA39}"))
+        return None
+    for key in section:
+        if key not in PRINT_KEYS:
+            problems.append(error(where.key(("print", key)), f"unknown key `{key}` in `print`",
+                                  did_you_mean(str(key), PRINT_KEYS)
+                                  or f"allowed here: {', '.join(PRINT_KEYS)}"))
+    profile = None
+    if "profile" in section:
+        written, place = section["profile"], where.value(("print", "profile"))
+        if not isinstance(written, str) or not written.lower().endswith((".icc", ".icm")):
+            problems.append(error(place, "`profile` is the print shop's ICC profile file, "
+                                  "e.g. ISOcoated_v2_300.icc"))
+        else:
+            try:
+                profile = resolve_inside(folder, written, place, "profile", "brand file")
+            except BriefError as failure:
+                problems.extend(failure.diagnostics)
+    condition = section.get("condition")
+    if condition is not None and (not isinstance(condition, str) or not condition.strip()
+                                  or len(condition) > 100):
+        problems.append(error(where.value(("print", "condition")), "`condition` names the "
+                              "printing condition as registered, e.g. FOGRA39 or GRACoL2013"))
+        condition = None
+    if profile is not None and condition is None:
+        problems.append(warning(at, "the print shop's profile is given without its printing "
+                                "condition", "add `condition:` as the shop names it (e.g. "
+                                "FOGRA51), which a preflight checks the file against"))
+    limit = section.get("ink-limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                              or not 200 <= limit <= 400):
+        problems.append(error(where.value(("print", "ink-limit")), "`ink-limit` is the total "
+                              "ink the press allows, in per cent, from 200 to 400 (e.g. 300)"))
+        limit = None
+    return PressSettings(profile, condition.strip() if condition else None, limit,
+                         where.value(("print", "profile")) if profile else at)
 
 
 # --- colours on screen -------------------------------------------------------------------

@@ -68,6 +68,7 @@ class BuildResult:
     source_boxes: list[SourceBox] = field(default_factory=list)  # where its blocks went
     inputs: list[Path] = field(default_factory=list)  # the files it read, as far as it got
     language: str | None = None  # the edition built (None: the master)
+    press: str | None = None  # a print build: the printing condition it was made for
 
     @property
     def ok(self) -> bool:
@@ -168,6 +169,14 @@ def _checks_of_partial(failure: BriefError, allow_network: bool) -> list[Diagnos
     return check_brief(failure.partial, allow_network) if failure.partial else []
 
 
+def fingerprint(path: Path, options: BuildOptions) -> str:
+    """What an output depends on besides the files it read: the options, and which editions
+    exist (a new catalog adds its language to every edition's list of the others)."""
+    from brief.catalog import catalogs_beside
+
+    return options.fingerprint() + repr(sorted(catalogs_beside(path)))
+
+
 def default_output(path: Path, options: BuildOptions) -> Path:
     """`STEM[.LANG][-handout].pdf` (or .html) beside the brief: no edition or layout of a
     brief ever writes over another's file."""
@@ -236,7 +245,7 @@ def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
     from brief.resources import templates_folder
 
     output = options.output or default_output(path, options)
-    if options.force or not freshness.is_fresh(output, path, options.fingerprint(),
+    if options.force or not freshness.is_fresh(output, path, fingerprint(path, options),
                                                templates_folder()):
         return None
     return BuildResult(path, output, skipped=True)
@@ -266,6 +275,7 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
     from brief.markup import plain_text
     from brief.output import refuse_overwriting_an_input
     from brief.pdf import LayoutJob
+    from brief.press import creation_time
     from brief.render import preload, render_html
     from brief.resources import templates_folder
 
@@ -285,6 +295,9 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         if not result.ok:
             result.diagnostics = sort_diagnostics(result.diagnostics)
             return result
+        press = _press(brand, loaded) if options.for_print and options.format == "pdf" else None
+        if press is not None:
+            result.press = f"PDF/X-4 for {press.condition} ({press.description})"
         layout = options.layout or loaded.brief.layout
         with ThreadPoolExecutor(max_workers=1) as background:
             citing = background.submit(format_citations, loaded, options.style,
@@ -335,8 +348,35 @@ def _prepare(path: Path, options: BuildOptions) -> _Prepared | BuildResult:
         variant=options.pdf_variant, max_pages=1 if layout == "handout" else None,
         shorter_html=shorter, fill_page=layout == "handout",
         summary_at=loaded.where.value(("summary",)) if layout == "brief" else None,
-        attachments=_ledger_attachment(loaded, ledger) if ledger is not None else [])
+        attachments=_ledger_attachment(loaded, ledger) if ledger is not None else [],
+        press=press, created=creation_time(loaded.brief.date) if press else None)
     return _Prepared(result, options, loaded, citations, brand, html, layout_job, evidence)
+
+
+def _press(brand, loaded):
+    """The printing condition of a print build: the brand's print shop's, else brief's own
+    FOGRA39 profile; BriefError if the brand's profile is no CMYK press profile."""
+    from dataclasses import replace as changed
+
+    from brief.press import Press, default_press, profile_description, read_profile
+
+    settings = brand.press if brand else None
+    press = default_press()
+    if settings is not None and settings.profile is not None:
+        data = read_profile(settings.profile, settings.profile.name, settings.at)
+        description = profile_description(data)
+        press = Press(data, settings.condition or description, description)
+    if settings is not None and settings.ink_limit:
+        press = changed(press, ink_limit=settings.ink_limit)
+    if brand and brand.cmyk:
+        press = changed(press, exact={_rgb(colour): inks for colour, inks in brand.cmyk.items()})
+    return press
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    """#rrggbb as the PDF writes it: three numbers from 0 to 1, rounded as the press pass
+    rounds them."""
+    return tuple(round(int(colour[i:i + 2], 16) / 255, 4) for i in (1, 3, 5))
 
 
 def _ledger_problems(loaded, options: BuildOptions) -> list[Diagnostic]:
@@ -385,28 +425,26 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
             except RefusedFetches as refused:
                 raise BriefError(_located_refusals(prepared, refused)) from None
             data = laid_out.pdf
-            result.diagnostics += _strictly(laid_out.warnings, options.strict)
+            result.diagnostics += _strictly(
+                laid_out.warnings + _coarse_pictures(prepared, laid_out.pictures),
+                options.strict)
             result.page_sizes, result.source_boxes = laid_out.page_sizes, laid_out.source_boxes
         if result.ok:
             write_output(data, output)
             result.output = output
-            freshness.remember(output, result.source, result.inputs, options.fingerprint(),
-                               templates_folder())
+            freshness.remember(output, result.source, result.inputs,
+                               fingerprint(result.source, options), templates_folder())
     except BriefError as failure:
         result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
 
-def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
-    """Each refused address said at the logo or picture whose file holds it (an SVG's font or
-    image), else where the layout said."""
-    from urllib.parse import unquote, urlsplit
-
+def _picture_files(prepared: _Prepared) -> list[tuple[str, Path, Location]]:
+    """Each picture and logo of a build that is a file: (what, file, where it is named)."""
     from brief.check import resolve_picture
     from brief.diagnostics import display_path
     from brief.markup import find_images
-    from brief.pdf import refusal
 
     loaded, options = prepared.loaded, prepared.options
     pictures: list[tuple[str, str, Location]] = []  # (what, written, where)
@@ -428,14 +466,55 @@ def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
     if prepared.brand and prepared.brand.logo:
         files.append((f"the brand's logo `{prepared.brand.logo.path.name}`",
                       prepared.brand.logo.path, Location(display_path(prepared.brand.path))))
+    return files
+
+
+def _located_refusals(prepared: _Prepared, refused) -> list[Diagnostic]:
+    """Each refused address said at the logo or picture whose file holds it (an SVG's font or
+    image), else where the layout said."""
+    from urllib.parse import unquote, urlsplit
+
+    from brief.pdf import refusal
+
+    files = _picture_files(prepared)
     diagnostics = []
     for url in refused.urls:
         spellings = {url, unquote(url), unquote(urlsplit(url).path)} - {""}
         holder = next(((what, at) for what, file, at in files
                        if any(spelling in _text_of(file) for spelling in spellings)), None)
         what, at = holder or ("the brief", refused.at)
-        diagnostics.append(refusal(url, at, options.allow_network, what))
+        diagnostics.append(refusal(url, at, prepared.options.allow_network, what))
     return diagnostics
+
+
+PRINT_PPI, COARSE_PPI = 300, 150  # what print shops ask of pictures; below this they blur
+
+
+def _coarse_pictures(prepared: _Prepared, printed) -> list[Diagnostic]:
+    """A warning for each raster picture a print build prints below 300 ppi, at the picture
+    or logo that names it: its pixels are known by its size."""
+    from PIL import Image, UnidentifiedImageError
+
+    sizes: dict[tuple[int, int], tuple[str, Location]] = {}
+    for what, file, at in _picture_files(prepared):
+        if file.suffix.lower() == ".svg":
+            continue  # drawn, not made of pixels
+        try:
+            with Image.open(file) as picture:
+                sizes.setdefault(picture.size, (what, at))
+        except (OSError, UnidentifiedImageError):
+            continue  # reported where the picture was checked
+    found: dict[tuple[str, Location], float] = {}
+    for use in printed:
+        if use.ppi < PRINT_PPI and (use.width, use.height) in sizes:
+            holder = sizes[(use.width, use.height)]
+            found[holder] = min(use.ppi, found.get(holder, use.ppi))
+    return [warning(at, f"the {what.removeprefix('the ')} prints at {ppi:.0f} ppi; a print shop asks for "
+                    f"{PRINT_PPI}" + (", and below 150 it looks blurred" if ppi < COARSE_PPI
+                                      else ""),
+                    f"give a picture with at least {PRINT_PPI / ppi:.1f} times as many pixels "
+                    "each way, or an SVG")
+            for (what, at), ppi in found.items()]
 
 
 def _text_of(file: Path) -> str:
@@ -480,7 +559,9 @@ def files_read(loaded, style_files: tuple[Path, ...] = (), brand=None) -> list[P
                 if path[-1] == "text" for image in find_images(text)]
     if loaded.brief.organisation.logo:
         pictures.append(loaded.brief.organisation.logo)
-    brand_files = [brand.path, *([brand.logo.path] if brand.logo else [])] if brand else []
+    brand_files = [brand.path, *([brand.logo.path] if brand.logo else []),
+                   *([brand.press.profile] if brand.press and brand.press.profile else [])
+                   ] if brand else []
     return [loaded.path, *loaded.source_files, *style_files, *brand_files,
             *(loaded.folder / p for p in pictures if not is_web_address(p)),
             *copy_files(loaded), *catalog_files(loaded)]
@@ -489,7 +570,7 @@ def files_read(loaded, style_files: tuple[Path, ...] = (), brand=None) -> list[P
 # What tells a brief from the other YAML files beside it, judged on the text alone.
 REQUIRED_KEYS = ("title", "date", "organisation", "summary", "sections", "recommendations",
                  "sources")
-BRAND_KEYS = ("meta", "color", "logo", "typography", "defaults")
+BRAND_KEYS = ("meta", "color", "logo", "typography", "defaults", "print")
 TOP_LEVEL_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.M)
 TOP_LEVEL_LIST_RE = re.compile(r"^(?:-(?:[ \t]|$)|\[)", re.M)
 

@@ -142,6 +142,7 @@ def _check_po_lines(text: str, shown: str) -> None:
             continue
         unclosed = '"' in line and not line.rstrip().endswith('"')
         problem = ("a string is not closed: it needs a `\"` at the end of the line" if unclosed
+                   else "a `\"` inside the text must be written `\\\"`" if line.count('"') > 2
                    else "this line is neither a comment, a keyword with its text, nor text "
                    "continuing the line above")
         raise BriefError([error(Location(shown, number, len(line.rstrip()) + 1 if unclosed
@@ -175,7 +176,7 @@ def _read_po(text: str, shown: str) -> Catalog:
                                 "character set; brief reads UTF-8 catalogs",
                                 "save it as UTF-8 and set `charset=UTF-8` in its header")])
     seen: dict[tuple, int] = {}
-    for entry in po:
+    for entry in (entry for entry in po if not entry.obsolete):
         at = _msgstr_position(lines, entry.linenum, shown)
         if entry.msgid_plural:
             raise BriefError([error(at, "a brief's catalog has no plural forms",
@@ -249,6 +250,9 @@ def _read_xliff(text: str, shown: str) -> Catalog:
             state["obsolete"] = True
         elif local == "trans-unit":
             state["unit"] = Entry(attributes.get("id", ""), "", at=position())
+        elif local == "xliff" and attributes.get("version", "1.2") != "1.2":
+            raise _Refused(f"this is an XLIFF {attributes.get('version')} catalog; brief reads "
+                           "and writes XLIFF 1.2")
         elif local == "alt-trans":
             state["alt"] = True
         elif state["unit"] is not None and local in ("source", "target", "note", "context"):
@@ -256,8 +260,8 @@ def _read_xliff(text: str, shown: str) -> Catalog:
             if local == "target":
                 unit = state["unit"]
                 if not state["alt"]:
-                    unit.fuzzy = attributes.get("state") in TO_REVIEW
-                    state["untranslated"] = attributes.get("state") == "new"
+                    # A target typed but left `new` is a translation not confirmed: to review.
+                    unit.fuzzy = attributes.get("state") in TO_REVIEW | {"new"}
                     # The translation starts where the start tag ends: expat reports the next
                     # character data's position, so the tag's end is found in the text.
                     state["target_at"] = position()
@@ -287,7 +291,7 @@ def _read_xliff(text: str, shown: str) -> Catalog:
                 else:
                     unit.text = words
             elif local == "target" and not state["alt"]:
-                unit.translation = "" if state.get("untranslated") else words
+                unit.translation = words
                 unit.at = _after_start_tag(text, state["target_at"], shown)
             elif local == "note":
                 if state["note_from"] == "translator":
@@ -313,11 +317,15 @@ def _read_xliff(text: str, shown: str) -> Catalog:
         parser.Parse(text, True)
     except _Refused as refused:
         raise BriefError([error(position(), refused.message,
-                                "export the catalog again from your translation tool")]) from None
+                                "export the catalog as XLIFF 1.2 from your translation tool, "
+                                "or let `brief translate --format xliff` write it")]) from None
     except expat.ExpatError as failure:
         raise BriefError([error(Location(shown, failure.lineno, failure.offset + 1),
                                 f"the catalog is not well-formed XML: "
-                                f"{expat.ErrorString(failure.code)}", EDITOR_HINT)]) from None
+                                f"{expat.ErrorString(failure.code)}",
+                                "in the text, write & as &amp; and < as &lt;; every <target> "
+                                "needs its </target> (the mistake may be on a line above)"
+                                )]) from None
     if catalog.at is None:
         raise BriefError([error(Location(shown), "this is not an XLIFF catalog: it has no "
                                 "<file> element", "give the .xlf file brief translate wrote")])

@@ -74,12 +74,17 @@ Style = Annotated[Optional[str], typer.Option(
     show_default=False)]
 
 
+PRINT_VARIANT = "pdf/x-4"  # what --print writes
+
+
 def _pdf_variant(value: Optional[str]) -> Optional[str]:
     from brief.pdf import archival_variants
 
-    if value is not None and value.lower() not in archival_variants():
-        raise typer.BadParameter(f"`{value}` is not a PDF/A variant; choose one of "
-                                 + ", ".join(archival_variants()))
+    if value is not None and value.lower() not in (*archival_variants(), PRINT_VARIANT):
+        hint = (" (PDF/X-1a and PDF/X-3 allow no transparency, which the layout uses)"
+                if value.lower().startswith("pdf/x") else "")
+        raise typer.BadParameter(f"`{value}` is not a variant brief writes{hint}; choose one "
+                                 f"of {', '.join((*archival_variants(), PRINT_VARIANT))}")
     return value.lower() if value else None
 
 
@@ -114,9 +119,11 @@ PaperOption = Annotated[str, typer.Option(
     help="Paper size.")]
 PdfVariant = Annotated[Optional[str], typer.Option(
     "--pdf-variant", callback=_pdf_variant, help="Write an archival PDF/A variant (e.g. "
-    "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1.", show_default=False)]
+    "pdf/a-3u, pdf/a-2b) instead of the default tagged PDF/UA-1; pdf/x-4 is --print.",
+    show_default=False)]
 ForPrint = Annotated[bool, typer.Option(
-    "--print", help="For a print shop: 3 mm bleed and crop marks.")]
+    "--print", help="For a print shop: PDF/X-4 in CMYK for the brand's printing condition "
+    "(default FOGRA39), 3 mm bleed, crop marks.")]
 def _language(value: Optional[str]) -> Optional[str]:
     import re
 
@@ -145,6 +152,12 @@ def _builds(briefs: list[Path], output: Optional[str], format: Optional[str],
     from brief.build import BuildOptions, clashing_outputs, default_output, editions_of
     from brief.build import find_briefs
     from brief.console import print_ignored
+
+    if fields.get("pdf_variant") == PRINT_VARIANT:
+        fields.update(pdf_variant=None, for_print=True)
+    if fields.get("for_print") and fields.get("pdf_variant"):
+        raise typer.BadParameter("a print build is PDF/X-4; build the archival PDF/A "
+                                 "separately, without --print", param_hint="--pdf-variant")
 
     skipped: list = []
     ignored: list = []
@@ -228,7 +241,8 @@ def _output(output: Optional[str], format: Optional[str], several: bool, what: s
                                      param_hint="-o") from None
         return path, None, format or "pdf"
     if several:
-        raise typer.BadParameter(f"with several {what}, -o names a folder: `-o {output}/`",
+        folder = f"{path.parent}/" if path.suffix else f"{output}/"
+        raise typer.BadParameter(f"with several {what}, -o names a folder: `-o {folder}`",
                                  param_hint="-o")
     written = OUTPUT_SUFFIXES.get(path.suffix.lower())
     format = format or written or "pdf"

@@ -155,7 +155,7 @@ def _progress(total: int):
         if result.skipped:
             return f"up to date {result.output}"
         if result.ok:
-            return f"wrote {result.output}"
+            return f"wrote {result.output}" + (f": {result.press}" if result.press else "")
         # One brief's diagnostics speak for themselves; in a batch, say which brief failed.
         return f"failed {edition_name(result)}" if total > 1 else None
 

@@ -10,13 +10,15 @@ translation at its line in the catalog.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brief.catalog import Catalog, Entry, catalog_path, catalogs_beside, read_catalog
+from brief.catalog import (Catalog, Counts, Entry, catalog_path, catalogs_beside,
+                           read_catalog)
 from brief.diagnostics import BriefError, Diagnostic, Location, display_path, error, warning
 from brief.markup import find_citations
 from brief.model import NodePath
@@ -31,6 +33,7 @@ class Translatable:
     key: str  # the catalog's msgctxt: stable while the brief's ids are
     kind: str  # what it is, in messages: "claim", "quotation"
     note: str = ""  # more for the translator: "from coi2014, p. 10 …"
+    optional: bool = False  # left untranslated, the master's stands without a warning
 
     @property
     def comment(self) -> str:
@@ -44,6 +47,7 @@ class Edition:
     master: Any  # the master brief, loaded (brief.load.LoadedBrief): its copies check originals
     own_translations: set[NodePath] = field(default_factory=set)  # quotations we translated
     versioned_quotations: set[NodePath] = field(default_factory=set)  # checked against a version
+    untranslated: set[NodePath] = field(default_factory=set)  # the master's text stands there
 
 
 def translatables(data: Any) -> list[Translatable]:
@@ -52,7 +56,8 @@ def translatables(data: Any) -> list[Translatable]:
 
 
 def _translatables(data: dict) -> Iterator[Translatable]:
-    def text(path: NodePath, key: str, kind: str, note: str = "") -> Iterator[Translatable]:
+    def text(path: NodePath, key: str, kind: str, note: str = "",
+             optional: bool = False) -> Iterator[Translatable]:
         value: Any = data
         for step in path:
             if isinstance(value, dict) and isinstance(step, str):
@@ -62,7 +67,7 @@ def _translatables(data: dict) -> Iterator[Translatable]:
             else:
                 return
         if isinstance(value, str) and value.strip():
-            yield Translatable(path, key, kind, note)
+            yield Translatable(path, key, kind, note, optional)
 
     yield from text(("title",), "title", "title")
     yield from text(("subtitle",), "subtitle", "subtitle")
@@ -87,6 +92,10 @@ def _translatables(data: dict) -> Iterator[Translatable]:
                 f"{source}. Where the source is published in your language, copy its words "
                 "from that edition; otherwise translate it, and it is marked as our "
                 "translation"))
+            yield from text(here + ("locator",), f"{base}.locator", "quotation's page",
+                            "where the quoted words stand in your language's edition of the "
+                            "source, when its pages differ (as the master writes it: p. 12); "
+                            "leave it empty otherwise", optional=True)
             yield from text(here + ("speaker",), f"{base}.speaker", "speaker",
                             f"who said the quotation {source}")
     for r, recommendation in _items(data.get("recommendations")):
@@ -96,7 +105,8 @@ def _translatables(data: dict) -> Iterator[Translatable]:
             ("recommendations", r, "actions", a), f"recommendations.{r}.actions.{a}",
             "recommended action"))
     yield from text(("organisation", "name"), "organisation.name", "organisation's name")
-    yield from text(("organisation", "about"), "organisation.about", "about the organisation")
+    yield from text(("organisation", "about"), "organisation.about",
+                    "text about the organisation")
     for a, _author in _items(data.get("authors")):
         yield from text(("authors", a, "name"), f"authors.{a}.name", "author's name",
                         "as readers of your language write it; copy it if it is the same")
@@ -170,18 +180,21 @@ def translate_into(data: dict, where: SourceMap, catalog: Catalog,
                 "(fuzzy) with the old text beside it"))
             continue
         if not entry.translation.strip():
-            problems.append(warning(at, f"not translated yet: the master's {item.kind} "
-                                    "stands in", "translate it in the catalog"))
+            if not item.optional:
+                problems.append(warning(at, f"not translated yet: the master's {item.kind} "
+                                        "stands in", "translate it in the catalog"))
             continue
         if entry.fuzzy:
             problems.append(warning(
                 at, f"this translation is marked for review (fuzzy): the master's "
-                f"{item.kind} stands in", "check it against the master's text in your "
-                "catalog editor, then clear its fuzzy mark"))
+                f"{item.kind} stands in", "check it against the master's text, then mark it "
+                "done (in a PO editor, clear its fuzzy flag; in XLIFF, set its state to "
+                "translated)"))
             continue
         if problem := _citations_differ(original, entry.translation, at):
             problems.append(problem)
             continue
+        problems += _pages_differ(original, entry.translation, at)
         _replace(data, item.path, entry.translation)
         where.values[item.path] = at
         originals[item.path] = original
@@ -209,6 +222,31 @@ def _citations_differ(original: str, translation: str, at: Location) -> Diagnost
                  "keep every citation of the original as it is written there, with its source "
                  "id and locator; it may move within the sentence as your language's word "
                  "order asks")
+
+
+def _pages_differ(original: str, translation: str, at: Location) -> list[Diagnostic]:
+    """A warning for each source the translation cites at other numbers than the original
+    (p. 9 for p. 2): the label may be the language's, the numbers are the source's."""
+    def numbers(text: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for cluster in find_citations(text):
+            for part in cluster.source.strip("[]").split(";"):
+                cited = next((item.key for item in cluster.items
+                              if re.search(rf"@{re.escape(item.key)}(?![\w:.#$%&+?<>~/-])",
+                                           part)), None)
+                if cited is not None:
+                    after = part.split("@" + cited, 1)[1]
+                    found.setdefault(cited, []).extend(re.findall(r"\d+", after))
+        return found
+
+    cited, translated = numbers(original), numbers(translation)
+    def shown(pages: list[str]) -> str:
+        return ", ".join(pages) or "no page"
+
+    return [warning(at, f"the translation cites [@{key}] at {shown(translated[key])}, the "
+                    f"original at {shown(pages)}",
+                    "the pages are the source's: keep the original's numbers")
+            for key, pages in cited.items() if translated.get(key, pages) != pages]
 
 
 def merge_versions(data: dict, where: SourceMap, language: str) -> dict[str, set[str]]:
@@ -314,7 +352,7 @@ def catalog_files(loaded) -> list[Path]:
     return list(catalogs_beside(loaded.path).values())
 
 
-def update_catalog(path: Path, language: str, format: str | None) -> tuple[Path, Any]:
+def update_catalog(path: Path, language: str, format: str | None) -> tuple[Path, Counts]:
     """Write or update the catalog of the master brief at `path` for `language`, merged as
     msgmerge merges: nothing a translator wrote is lost. Return its path and the counts."""
     from brief.catalog import catalog_bytes, merge

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from brief import validation
 from brief.diagnostics import BriefError, Diagnostic, Location, display_path, error
-from brief.editions import Edition, apply_edition
+from brief.editions import Edition, apply_edition, translatables
 from brief.model import Brief, NodePath
 from brief.source_files import expand_sources
 from brief.yaml_positions import SourceMap, read_yaml
@@ -86,7 +86,9 @@ def _edition(data: dict, where: SourceMap, path: Path, language: str, master: Lo
              problems: list[Diagnostic]) -> Edition:
     """Make the master's `data` the edition in `language`, and say what it changed."""
     originals, with_copies = apply_edition(data, where, path, language, problems)
-    edition = Edition(master)
+    edition = Edition(master, untranslated={
+        item.path for item in translatables(data)
+        if item.path not in originals and not item.optional})
     for translated in originals:
         if translated[-1] == "quote":
             source = validation.node(data, translated[:-1]).get("source")

@@ -4,6 +4,7 @@ by brief.output)."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import math
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from brief.diagnostics import BriefError, Diagnostic, Location, error, warning
 from brief.limits import LIMITS, Limits
 from brief.pdf_tags import finish_tags, one_annotation_per_link, tagging
+from brief.press import PictureUse, Press, for_press
 from brief.numbers import EPOCH_DIGITS, whole_number
 
 
@@ -113,6 +115,8 @@ class LayoutJob(TypedDict):
     fill_page: bool
     summary_at: Location | None
     attachments: list[tuple[str, bytes, str]]  # (file name, content, description)
+    press: Press | None  # a print build: PDF/X-4 for this printing condition
+    created: dt.datetime | None  # when a print build says it was made
 
 
 class SourceBox(NamedTuple):
@@ -134,6 +138,7 @@ class LaidOut(NamedTuple):
     warnings: list[Diagnostic]
     page_sizes: list[tuple[float, float]]  # width and height of each page, in CSS pixels
     source_boxes: list[SourceBox]
+    pictures: list[PictureUse] = []  # a print build's raster pictures, as printed
 
 
 def document_language(html: str) -> str:
@@ -147,7 +152,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                max_pages: int | None = None, shorter_html: str | None = None,
                fill_page: bool = False, summary_at: Location | None = None,
                limits: Limits = LIMITS,
-               attachments: list[tuple[str, bytes, str]] | None = None) -> LaidOut:
+               attachments: list[tuple[str, bytes, str]] | None = None,
+               press: Press | None = None, created: dt.datetime | None = None) -> LaidOut:
     """Lay out the HTML and return the PDF's bytes, with WeasyPrint's warnings as diagnostics,
     and where each block of the brief (a `data-line` element) was laid out.
 
@@ -159,7 +165,8 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
     set to the height its page has left over, for the layout to share out. With `summary_at`,
     key messages pushed off page 1 are a warning there, saying how many lines too long the
     summary is. The budget's time and page limits are located errors. `attachments` are
-    embedded as the PDF's associated files (as PDF/A-3 allows).
+    embedded as the PDF's associated files (as PDF/A-3 allows). With `press`, the PDF is
+    made PDF/X-4 for that printing condition (brief.press), dated `created`.
     """
     at = Location(brief_file)
     try:
@@ -213,6 +220,9 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
                             finisher=_associate_files if attachments else None,
                             attachments=[_attachment(*item) for item in attachments or ()],
                             **options))
+                    if press is not None:
+                        pdf, pictures = for_press(pdf, press, created or dt.datetime.now(
+                            dt.timezone.utc))
         except LayoutTimeout:
             raise BriefError([error(
                 at, f"laying out the PDF took longer than {limits.layout_seconds} s and was "
@@ -247,7 +257,7 @@ def render_pdf(html: str, base_folder: Path, allowed_folders: list[Path],
             f"page 1: {pushed_lines} line{'s' if pushed_lines > 1 else ''} too long",
             "shorten the summary (or the key messages); page 1 is what a busy reader sees"))
     sizes = [(page.width, page.height) for page in document.pages]
-    return LaidOut(pdf, diagnostics, sizes, boxes)
+    return LaidOut(pdf, diagnostics, sizes, boxes, pictures if press is not None else [])
 
 
 def source_boxes(document) -> list[SourceBox]:

@@ -134,9 +134,18 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     # and the most-cited sources are listed instead; the full brief has every note.
     with_notes = layout != "handout"
 
-    def typeset(text: str) -> Markup:
+    master_language = loaded.edition.master.brief.language if loaded.edition else None
+
+    def as_written(path: NodePath, markup: Markup) -> Markup:
+        """A text an edition has not translated is marked as the master's language, so that
+        it is hyphenated, typeset and read aloud as that language."""
+        if loaded.edition is None or path not in loaded.edition.untranslated:
+            return markup
+        return Markup(f'<span lang="{master_language}">') + markup + Markup("</span>")
+
+    def typeset(text: str, path: NodePath = ()) -> Markup:
         """Plain fields get the same typography (quotes, dashes) as markdown ones."""
-        return render_inline(text, brief.language)
+        return as_written(path, render_inline(text, brief.language))
 
     def html(path: NodePath, text: str) -> Markup:
         def citation(index: int, cluster: Cluster) -> str:
@@ -149,9 +158,10 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         def picture(written: str) -> str:
             return picture_url(loaded, written, loaded.where.value(path), "picture",
                                allow_network)
-        return render_inline(text, brief.language, citation, notes=note_style,
-                             move_punctuation=not typesetting.note_call_before_punctuation,
-                             image_source=picture if path[-1] == "text" else None)
+        return as_written(path, render_inline(
+            text, brief.language, citation, notes=note_style,
+            move_punctuation=not typesetting.note_call_before_punctuation,
+            image_source=picture if path[-1] == "text" else None))
 
     labels = labels_for(brief.language)
 
@@ -189,7 +199,8 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                     html(here + ("list", i), item) for i, item in enumerate(block.list)),
                     line=line, item_lines=tuple(source_line(*here, "list", i)
                                                 for i in range(len(block.list)))))
-        sections.append({"heading": typeset(section.heading), "id": section.id,
+        sections.append({"heading": typeset(section.heading, ("sections", s, "heading")),
+                         "id": section.id,
                          "blocks": blocks, "line": source_line("sections", s, "heading")})
 
     def plain(text: str) -> str:
@@ -205,6 +216,10 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
     }
     bibliography = {reference.id: reference.html for reference in citations.bibliography}
     other_editions = editions.other_editions(loaded)
+    # An edition whose `url` was left as the master's has no address of its own: its page
+    # must not claim the master's.
+    addressed = brief if loaded.edition is None or brief.url != \
+        loaded.edition.master.brief.url else brief.model_copy(update={"url": None})
     context: dict[str, Any] = {
         "brief": brief,
         "labels": labels,
@@ -218,7 +233,7 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
         "key_messages": [html(("key_messages", i), m) for i, m in enumerate(brief.key_messages)],
         "sections": sections,
         "recommendations": [
-            {"to": typeset(rec.to), "actions": [html(("recommendations", r, "actions", a), action)
+            {"to": typeset(rec.to, ("recommendations", r, "to")), "actions": [html(("recommendations", r, "actions", a), action)
                                        for a, action in enumerate(rec.actions)],
              "line": source_line("recommendations", r, "to"),
              "action_lines": [source_line("recommendations", r, "actions", a)
@@ -244,14 +259,14 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                         if key in bibliography],
         "qr_code": qr_code(brief.url, brand) if brief.url and layout == "handout" else None,
         "metadata": metadata(loaded),
-        "web_meta": web_metadata.meta_tags(brief),
+        "web_meta": web_metadata.meta_tags(addressed),
         "json_ld": typography.typeset_data(
-            web_metadata.json_ld(brief, [ref.id for ref in citations.bibliography]),
+            web_metadata.json_ld(addressed, [ref.id for ref in citations.bibliography]),
             brief.language, JSON_LD_VERBATIM),
-        "page_address": web_metadata.page_address(brief),
+        "page_address": web_metadata.page_address(addressed),
         "other_editions": other_editions,
         "alternates": web_metadata.alternates(
-            brief, other_editions,
+            addressed, other_editions,
             loaded.edition.master.brief.language if loaded.edition else brief.language),
         "source_line": source_line,
         "data_line": data_line,

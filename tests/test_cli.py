@@ -354,18 +354,8 @@ def test_pdf_variant_passes_pdf_a_through(example_copy, run, tmp_path):
     root = pypdf.PdfReader(out).trailer["/Root"]
     assert b"pdfaid:part=\"3\"" in root["/Metadata"].get_object().get_data()
     assert "/StructTreeRoot" in root  # still tagged
-    code, output = run("build", str(example_copy), "--pdf-variant", "pdf/x-4")
-    assert code == 2 and "is not a PDF/A variant" in output
-
-
-def test_print_adds_bleed_and_crop_marks(example_copy, run, tmp_path):
-    out = tmp_path / "print.pdf"
-    assert run("build", str(example_copy), "--print", "-o", str(out))[0] == 0
-    page = pypdf.PdfReader(out).pages[0]
-    bleed = 3 / 25.4 * 72
-    assert round(float(page.mediabox.width), 1) == round(595.276 + 2 * bleed, 1)
-    assert round(float(page.trimbox.width), 1) == 595.3
-    assert float(page.bleedbox.width) > float(page.trimbox.width)
+    code, output = run("build", str(example_copy), "--pdf-variant", "pdf/b-1")
+    assert code == 2 and "is not a variant brief writes" in output
 
 
 def test_korean_edition_has_korean_labels_and_a_cjk_font(run, tmp_path):

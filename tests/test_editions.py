@@ -94,6 +94,7 @@ FRENCH = {
                      "[@unhrc2023, p. 4].",
     "risk.body.1.quote": "Les personnes renvoyées sont détenues à leur arrivée et "
                          "interrogées sur leur départ.",
+    "risk.body.1.locator": "",  # the same page in the French copy: left as the master's
     "risk.body.1.speaker": "Rapporteur spécial des Nations unies sur l’Érythrée",
     "risk.body.2.text": "Le droit est donc clair.",
     "risk.body.3.list.0": "la détention à l’arrivée ;",
@@ -147,7 +148,7 @@ def french(master, run) -> Path:
 def test_translate_writes_one_entry_per_text_a_reader_sees(master, run):
     code, output = run("translate", "eritrea.yaml", "--to", "fr", "--to", "de")
     assert code == 0, output
-    assert "wrote eritrea.fr.po: 21 new, 0 kept" in output and "wrote eritrea.de.po: 21 new" in output
+    assert "wrote eritrea.fr.po: 22 new, 0 kept" in output and "wrote eritrea.de.po: 22 new" in output
     po = polib.pofile("eritrea.fr.po")
     assert po.metadata["Language"] == "fr"
     keys = [entry.msgctxt for entry in po]
@@ -407,3 +408,70 @@ def test_versions_in_a_csl_json_file_and_their_mistakes(master, french, run):
     assert re.search(r"refs\.json:\d+:\d+: error: `versions`: `id` cannot differ in a version "
                      r"\(in `fr`\)",
                      output), output
+
+
+def test_translating_again_and_again_keeps_one_of_each_obsolete_entry(master, french, run):
+    master.write_text(master.read_text("utf-8").replace(
+        "      - text: The law is therefore clear.\n", ""), "utf-8")
+    for _ in range(3):
+        code, output = run("translate", "eritrea.yaml", "--to", "fr")
+        assert code == 0, output
+    obsolete = [entry for entry in polib.pofile(str(french)).obsolete_entries()]
+    assert [entry.msgstr for entry in obsolete] == ["Le droit est donc clair."]
+
+
+def test_an_xliff_2_catalog_is_refused_and_never_overwritten(master, run):
+    catalog = master.with_name("eritrea.es.xlf")
+    text = ('<?xml version="1.0"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+            'version="2.0" srcLang="en" trgLang="es"><file id="f"><unit id="title"><segment>'
+            '<source>Forced Returns to Eritrea</source><target>Devoluciones</target>'
+            '</segment></unit></file></xliff>\n')
+    catalog.write_text(text, "utf-8")
+    code, output = run("translate", "eritrea.yaml", "--to", "es")
+    assert code == 1 and re.search(r"eritrea\.es\.xlf:2:\d+: error: this is an XLIFF 2\.0 "
+                                   r"catalog; brief reads and writes XLIFF 1\.2", output)
+    assert catalog.read_text("utf-8") == text
+
+
+def test_a_new_catalog_rebuilds_the_editions_that_name_the_others(master, french, run):
+    assert run("build", "eritrea.yaml")[0] == 0
+    code, output = run("build", "eritrea.yaml")
+    assert "up to date eritrea.pdf" in output
+    assert run("translate", "eritrea.yaml", "--to", "de")[0] == 0
+    code, output = run("build", "eritrea.yaml")
+    assert "wrote eritrea.pdf" in output and "Deutsch" in text_of(master.with_name("eritrea.pdf"))
+
+
+def test_an_edition_without_its_own_address_does_not_claim_the_masters(master, french, run):
+    fill(french, {"url": ""})
+    code, output = run("build", "eritrea.yaml", "--language", "fr", "--format", "html")
+    assert code == 0, output
+    page = master.with_name("eritrea.fr.html").read_text("utf-8")
+    assert "og:url" not in page and 'rel="canonical"' not in page and "hreflang" not in page
+
+
+def test_a_quotation_on_another_page_of_the_version_takes_its_own_page(master, french, run):
+    (master.parent / "sources" / "rapport.txt").write_text(
+        RAPPORT.replace("\f", "\n\f\n\f"), "utf-8")  # the quotation is on p. 6 in French
+    code, output = run("verify", "eritrea.yaml", "--language", "fr")
+    assert code == 1 and "quotation is not on p. 5: found on p. 6 of sources/rapport.txt" \
+        in output
+    fill(french, {"risk.body.1.locator": "p. 6"})
+    code, output = run("verify", "eritrea.yaml", "--language", "fr")
+    assert code == 0, output
+
+
+def test_a_translation_citing_other_pages_is_a_warning(master, french, run):
+    fill(french, {"service.claim": "Le service national n’a pas de fin [@unhrc2023, p. 9]."})
+    code, output = run("check", "eritrea.yaml", "--language", "fr")
+    assert "warning: the translation cites [@unhrc2023] at 9, the original at 4" in output
+
+
+def test_a_text_left_untranslated_is_marked_as_the_masters_language(master, french, run):
+    fill(french, {"risk.body.2.text": "", "risk.heading": ""})
+    code, output = run("build", "eritrea.yaml", "--language", "fr", "--format", "html")
+    assert code == 0, output
+    page = master.with_name("eritrea.fr.html").read_text("utf-8")
+    assert '<span lang="en">The law is therefore clear.</span>' in page
+    assert '<span lang="en">The risk on return</span>' in page
+    assert '<span lang="en">Le service' not in page
