@@ -217,13 +217,13 @@ def _top_level_settings(path: Path, _modified: int, _size: int) -> dict[str, str
     import yaml
 
     from brief.limits import LIMITS, read_limited
-    from brief.yaml_positions import YAML_LOADER
 
     try:
         text = read_limited(path, str(path), Location(str(path)), "a brief",
                             LIMITS.file_bytes).decode("utf-8-sig")
-        # Composed, not loaded: nothing is built, and aliases are not expanded.
-        tree = yaml.compose(text, Loader=YAML_LOADER)
+        # Composed, not loaded: nothing is built, and aliases are not expanded. (Not through
+        # brief.yaml_positions, whose model an up-to-date check has no time to import.)
+        tree = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (BriefError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(tree, yaml.MappingNode):
