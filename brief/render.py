@@ -94,6 +94,9 @@ def preload(language: str, layout: str) -> None:
     localised_date(dt.date.today(), language)
 
 
+FINAL_STOP_RE = re.compile(r"[.!?…]+$")
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A block of the body as the template draws it."""
@@ -104,6 +107,7 @@ class Rendered:
     note: Markup | None = None
     speaker: Markup | None = None
     own_translation: bool = False  # a quotation translated by the edition's translators
+    ending: Markup = Markup("")  # a quotation's final stop, set after its note's call
     id: str | None = None
     line: int | None = None  # of the brief, where the block is written
     item_lines: tuple[int, ...] = ()  # of a list's items
@@ -186,8 +190,15 @@ def render_html(loaded: LoadedBrief, citations: Citations, paper: str = "a4",
                 blocks.append(Rendered("claim", html(here + ("claim",), block.claim), id=block.id,
                                        line=line))
             elif isinstance(block, Quote):
+                quoted, ending = html(here + ("quote",), block.quote), Markup("")
+                if note_style and typesetting.note_call_before_punctuation:
+                    # French and Spanish put the note's call before the final full stop, in a
+                    # quotation as in the text ("forcé¹.").
+                    found = FINAL_STOP_RE.search(quoted)
+                    if found:
+                        quoted, ending = Markup(quoted[:found.start()]), Markup(found.group(0))
                 blocks.append(Rendered(
-                    "quote", html(here + ("quote",), block.quote),
+                    "quote", quoted, ending=ending,
                     note=html(here + ("source",), block.note_citation()),
                     speaker=typeset(block.speaker) if block.speaker else None, id=block.id,
                     own_translation=bool(loaded.edition)

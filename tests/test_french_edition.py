@@ -137,3 +137,9 @@ def test_the_ledger_is_set_in_french(run, tmp_path):
     assert "| p. 5–6 |" in output and "“" not in output  # the pinpoint as typed, for search
     code, output = run("ledger", "--format", "json", str(tmp_path / FRENCH.name))
     assert '"label": "Registre des preuves' in output and "« service national »" in output.translate(SPACES)
+
+
+def test_a_quotations_note_is_called_before_its_final_stop(french):
+    text = " ".join(lines_of(french["pdf"])).translate(SPACES)
+    assert re.search(r"pour une durée indéterminée\d+\.", text)
+    assert not re.search(r"indéterminée\.\d", text)
