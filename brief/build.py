@@ -245,10 +245,13 @@ def up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
     from brief.resources import templates_folder
 
     output = options.output or default_output(path, options)
-    if options.force or not freshness.is_fresh(output, path, fingerprint(path, options),
-                                               templates_folder()):
+    if options.force:
         return None
-    return BuildResult(path, output, skipped=True)
+    standing = freshness.standing_warnings(output, path, fingerprint(path, options),
+                                           templates_folder())
+    if standing is None:
+        return None
+    return BuildResult(path, output, standing, skipped=True, language=options.language)
 
 
 @dataclass
@@ -433,7 +436,8 @@ def _finish(prepared: _Prepared, lay_out: Callable[[], LaidOut]) -> BuildResult:
             write_output(data, output)
             result.output = output
             freshness.remember(output, result.source, result.inputs,
-                               fingerprint(result.source, options), templates_folder())
+                               fingerprint(result.source, options), templates_folder(),
+                               result.diagnostics)
     except BriefError as failure:
         result.diagnostics += failure.diagnostics
     result.diagnostics = sort_diagnostics(result.diagnostics)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from brief import __version__
 from brief.cache import read_entry, write_entry
+from brief.diagnostics import Diagnostic, Location, warning
 from brief.limits import LIMITS
 
 MAX_INPUT_BYTES = max(LIMITS.file_bytes, LIMITS.picture_bytes)
@@ -76,22 +77,35 @@ def fingerprint(files: Iterable[Path], options: str, templates: Path) -> str:
     return digest.hexdigest()
 
 
-def is_fresh(output: Path, brief: Path, options: str, templates: Path) -> bool:
-    """True when `output` was built from `brief` and exactly the inputs it would be built from
-    now (the same output built from another brief is not up to date, however fresh)."""
+def standing_warnings(output: Path, brief: Path, options: str, templates: Path
+                      ) -> list[Diagnostic] | None:
+    """The warnings of the build that made `output`, when it was built from `brief` and
+    exactly the inputs it would be built from now; None when it is not up to date (the same
+    output built from another brief is not, however fresh). A skipped build still says what
+    stands against the brief: an untranslated text is not fixed by building again."""
     record = read_entry("builds", _record_name(output))
     if not isinstance(record, dict) or record.get("brief") != str(brief.resolve()) \
             or _file_digest(output) != record.get("output"):
-        return False
+        return None
     files = [Path(p) for p in record.get("files", [])]
-    return record.get("fingerprint") == fingerprint(files, options, templates)
+    if record.get("fingerprint") != fingerprint(files, options, templates):
+        return None
+    try:
+        return [warning(Location(str(path), int(line), int(column)), str(message),
+                        str(hint) if hint is not None else None)
+                for path, line, column, message, hint in record.get("warnings", [])]
+    except (TypeError, ValueError):
+        return None  # a record of another shape: built again
 
 
 def remember(output: Path, brief: Path, files: Iterable[Path], options: str,
-             templates: Path) -> None:
-    """Record what `output` was built from; a cache that cannot be written only costs time."""
+             templates: Path, warnings: Iterable[Diagnostic] = ()) -> None:
+    """Record what `output` was built from, and its warnings; a cache that cannot be written
+    only costs time."""
     files = sorted({str(Path(p).resolve()) for p in files})
     record = {"brief": str(brief.resolve()),
               "fingerprint": fingerprint([Path(p) for p in files], options, templates),
-              "output": _file_digest(output), "files": files}
+              "output": _file_digest(output), "files": files,
+              "warnings": [[d.location.path, d.location.line, d.location.column, d.message,
+                            d.hint] for d in warnings]}
     write_entry("builds", _record_name(output), record)

@@ -313,8 +313,10 @@ def test_plain_commands_say_what_the_full_command_line_says(tmp_path, run, comma
         plain = command(*arguments, cwd=tmp_path)
         remove_outputs()
         assert plain == run(*arguments, cwd=tmp_path), arguments
+    # Up to date, and the warning that stands is said again.
     assert command("build", "warns.yaml", cwd=tmp_path) == run("build", "warns.yaml") == (
-        0, "up to date warns.pdf\n")
+        0, "warns.yaml:17:9: warning: source `spare` is never cited\n"
+        "  hint: cite it, or remove it from `sources`\nup to date warns.pdf\n")
     assert command("check", "missing.yaml", cwd=tmp_path)[0] == 2
     assert command("build", "missing.yaml", cwd=tmp_path)[0] == 2
     code, output = command("build", "-j", "²", "warns.yaml", cwd=tmp_path)

@@ -475,3 +475,12 @@ def test_a_text_left_untranslated_is_marked_as_the_masters_language(master, fren
     assert '<span lang="en">The law is therefore clear.</span>' in page
     assert '<span lang="en">The risk on return</span>' in page
     assert '<span lang="en">Le service' not in page
+
+
+def test_an_edition_up_to_date_still_says_what_stands_against_it(master, french, run):
+    fill(french, {"risk.body.2.text": ""})
+    code, first = run("build", "eritrea.yaml", "--language", "fr")
+    code, again = run("build", "eritrea.yaml", "--language", "fr")
+    assert code == 0 and "up to date eritrea.fr.pdf" in again
+    warning = next(line for line in first.splitlines() if "not translated yet" in line)
+    assert warning in again
